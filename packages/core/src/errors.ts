@@ -1,0 +1,160 @@
+/**
+ * Every code a request can fail with. Codes are API: tests and apps match on `code`, never on
+ * the message. The full list, with status and meaning, is in the core README.
+ */
+export type AuthErrorCode =
+  | 'credentials_required'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'token_expired'
+  | 'token_revoked'
+  | 'insufficient_permission'
+  | 'origin_not_allowed'
+  | 'keys_unavailable'
+  | 'server_busy'
+
+interface CodeInfo {
+  status: number
+  /** RFC 6750 §3.1 error attribute; undefined where the RFC says to send none. */
+  rfc6750?: 'invalid_request' | 'invalid_token' | 'insufficient_scope'
+  /** WebSocket close code (4000 + HTTP status, as graphql-ws and others do). */
+  closeCode: number
+  description: string
+}
+
+const CODES: Readonly<Record<AuthErrorCode, CodeInfo>> = {
+  credentials_required: { status: 401, closeCode: 4401, description: 'Authentication is required' },
+  invalid_request: {
+    status: 400,
+    rfc6750: 'invalid_request',
+    closeCode: 4400,
+    description: 'The credentials are malformed',
+  },
+  invalid_token: {
+    status: 401,
+    rfc6750: 'invalid_token',
+    closeCode: 4401,
+    description: 'The token is invalid',
+  },
+  token_expired: {
+    status: 401,
+    rfc6750: 'invalid_token',
+    closeCode: 4401,
+    description: 'The token has expired',
+  },
+  token_revoked: {
+    status: 401,
+    rfc6750: 'invalid_token',
+    closeCode: 4401,
+    description: 'The token has been revoked',
+  },
+  insufficient_permission: {
+    status: 403,
+    rfc6750: 'insufficient_scope',
+    closeCode: 4403,
+    description: 'The token does not grant this permission',
+  },
+  origin_not_allowed: {
+    status: 403,
+    closeCode: 4403,
+    description: 'Cross-origin requests authenticated by cookie are not allowed',
+  },
+  keys_unavailable: {
+    status: 503,
+    closeCode: 4503,
+    description: 'The keys needed to verify the token are unavailable',
+  },
+  server_busy: { status: 503, closeCode: 4503, description: 'Too many pending connections' },
+}
+
+/** The codes, for documentation and validation. */
+export const AUTH_ERROR_CODES = Object.freeze(Object.keys(CODES) as AuthErrorCode[])
+
+export interface AuthErrorOptions {
+  /** Why, for logs (never sent to a client). Must not contain the token or key material. */
+  cause?: unknown
+}
+
+// RFC 6750 §3: attribute values are quoted-strings; keep them to printable ASCII without '"' or '\'.
+function quoteAttribute(value: string): string {
+  return value.replace(/[^\x20-\x7e]|["\\]/g, '')
+}
+
+/**
+ * The one error a request fails with, in every package. It renders itself: Express's final
+ * handler reads `status`/`statusCode` and `headers`, Koa reads `status`, `expose` and `headers`.
+ *
+ * @example
+ * ```ts
+ * try { await verifier.verify(token) } catch (err) {
+ *   if (isAuthError(err) && err.code === 'token_expired') { ... }
+ * }
+ * ```
+ */
+export class AuthError extends Error {
+  override readonly name = 'AuthError'
+  readonly code: AuthErrorCode
+  /** HTTP status: 400, 401, 403 or 503. */
+  readonly status: number
+  /** WebSocket close code used by the socket packages (4400, 4401, 4403, 4503). */
+  readonly closeCode: number
+  /** Koa: the message is safe to send to the client. */
+  readonly expose = true
+  /** Realm of the `WWW-Authenticate` challenge; adapters set it from their options. */
+  realm: string | undefined
+
+  /** @param description safe, client-facing text; never the token or key material. */
+  constructor(code: AuthErrorCode, description?: string, options?: AuthErrorOptions) {
+    const info = CODES[code]
+    super(description ?? info.description, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.status = info.status
+    this.closeCode = info.closeCode
+    this.realm = undefined
+  }
+
+  /** Express reads `statusCode` as well as `status`. */
+  get statusCode(): number {
+    return this.status
+  }
+
+  /** The RFC 6750 `error` attribute, if this code has one. */
+  get rfc6750Error(): string | undefined {
+    return CODES[this.code].rfc6750
+  }
+
+  /** The RFC 6750 §3 `WWW-Authenticate` value, or undefined for non-401/403 codes. */
+  get wwwAuthenticate(): string | undefined {
+    if (this.status !== 401 && this.status !== 403 && this.status !== 400) return undefined
+    const parts: string[] = []
+    if (this.realm !== undefined) parts.push(`realm="${quoteAttribute(this.realm)}"`)
+    const error = this.rfc6750Error
+    // §3.1: a request that carried no credentials gets a challenge without an error code.
+    if (error !== undefined) {
+      parts.push(`error="${error}"`, `error_description="${quoteAttribute(this.message)}"`)
+    }
+    return parts.length === 0 ? 'Bearer' : `Bearer ${parts.join(', ')}`
+  }
+
+  /** Headers a host copies onto the response (Express finalhandler, Koa ctx.onerror). */
+  get headers(): Record<string, string> {
+    const value = this.wwwAuthenticate
+    return value === undefined ? {} : { 'WWW-Authenticate': value }
+  }
+
+  /** The JSON body every adapter answers with. */
+  toJSON(): { error: AuthErrorCode; error_description: string } {
+    return { error: this.code, error_description: this.message }
+  }
+}
+
+/** True for an AuthError from any copy of this package (matches on shape, not `instanceof`). */
+export function isAuthError(value: unknown): value is AuthError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { name?: unknown }).name === 'AuthError' &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    (value as { code: string }).code in CODES
+  )
+}

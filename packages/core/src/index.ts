@@ -1,0 +1,33 @@
+export { AuthError, isAuthError, AUTH_ERROR_CODES } from './errors.js'
+export type { AuthErrorCode, AuthErrorOptions } from './errors.js'
+export { systemClock, createManualClock } from './clock.js'
+export type { Clock, ManualClock, TimerHandle } from './clock.js'
+export { messageView } from './request-view.js'
+export type { RequestView } from './request-view.js'
+export type {
+  Algorithm,
+  AuthContext,
+  Authenticator,
+  AuthenticatorOptions,
+  BuiltInSourceName,
+  Claims,
+  DataProviderClaim,
+  JwsHeader,
+  KeyLookup,
+  KeySetOptions,
+  OriginRule,
+  PermissionsClaim,
+  PublicKeyInput,
+  RemoteJwksOptions,
+  ResolvedToken,
+  Resolver,
+  ResolverOptions,
+  RevocationList,
+  SecretInput,
+  SourceOutcome,
+  TokenSource,
+  VerificationKey,
+  Verifier,
+  VerifierEvent,
+  VerifierOptions,
+} from './types.js'
