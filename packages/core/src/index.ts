@@ -31,3 +31,6 @@ export type {
   VerifierEvent,
   VerifierOptions,
 } from './types.js'
+export { compilePermissions, MAX_PATTERN_LENGTH, MAX_PERMISSION_PATTERNS } from './permissions.js'
+export type { CompiledPermissions } from './permissions.js'
+export { createAuthContext } from './auth-context.js'

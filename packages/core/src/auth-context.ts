@@ -1,0 +1,68 @@
+import { inspect } from 'node:util'
+import type { CompiledPermissions } from './permissions.js'
+import type { AuthContext, Claims } from './types.js'
+
+/**
+ * The AuthContext every adapter hands to the application. The token is kept in a private field
+ * behind a getter, so `JSON.stringify`, `console.log` and spread copies never reveal it.
+ */
+class VerifiedAuthContext implements AuthContext {
+  readonly #token: string
+  readonly #permissions: CompiledPermissions
+  readonly source: string
+  readonly claims: Readonly<Claims>
+  readonly subject: string | undefined
+  readonly tenant: string | undefined
+  readonly expiresAt: number | undefined
+
+  constructor(token: string, source: string, claims: Readonly<Claims>, permissions: CompiledPermissions) {
+    this.#token = token
+    this.#permissions = permissions
+    this.source = source
+    this.claims = claims
+    this.subject = typeof claims.sub === 'string' ? claims.sub : undefined
+    this.tenant = typeof claims.tnd === 'string' ? claims.tnd : undefined
+    this.expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : undefined
+  }
+
+  get token(): string {
+    return this.#token
+  }
+
+  can(realm: string, object: string, action: string): boolean {
+    return this.#permissions.can(realm, object, action)
+  }
+
+  providesData(realm: string, object: string): boolean {
+    return this.#permissions.providesData(realm, object)
+  }
+
+  /** Everything but the token, for logs and API responses. */
+  toJSON(): Omit<AuthContext, 'token' | 'can' | 'providesData'> {
+    return { source: this.source, claims: this.claims, subject: this.subject, tenant: this.tenant, expiresAt: this.expiresAt }
+  }
+
+  [inspect.custom](): string {
+    return `AuthContext ${inspect(this.toJSON(), { depth: 4 })}`
+  }
+}
+
+/**
+ * Builds the AuthContext of a verified token. Runs on every verification, cache hits included,
+ * so it only copies references: `permissions` is compiled once per token by
+ * {@link compilePermissions} and cached with it.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuthContext(token, 'bearer', claims, compilePermissions(claims))
+ * auth.can('london', 'deliveryRides/johndoe-123', 'U')
+ * ```
+ */
+export function createAuthContext(
+  token: string,
+  source: string,
+  claims: Readonly<Claims>,
+  permissions: CompiledPermissions,
+): AuthContext {
+  return new VerifiedAuthContext(token, source, claims, permissions)
+}
