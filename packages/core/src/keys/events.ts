@@ -1,0 +1,23 @@
+import { debuglog } from 'node:util'
+import type { VerifierEvent } from '../types.js'
+
+const debug = debuglog('hivegate:jwks')
+
+/** Sends a key event to the `onEvent` hook and to `NODE_DEBUG=hivegate:jwks`. */
+export type EventSink = (event: VerifierEvent) => void
+
+/** A sink that never lets a throwing hook break a verification. Events never carry key material. */
+export function createEventSink(onEvent: ((event: VerifierEvent) => void) | undefined): EventSink {
+  return (event) => {
+    debug('%s %j', event.type, event)
+    if (onEvent === undefined) return
+    try {
+      onEvent(event)
+    } catch (err) {
+      debug('onEvent hook threw: %s', err instanceof Error ? err.message : String(err))
+    }
+  }
+}
+
+/** Debug output for things that are not events (skipped keys, lookup results dropped). */
+export const debugKeys = debug

@@ -1,0 +1,87 @@
+import type { Algorithm, RemoteJwksOptions } from '../types.js'
+import { ALGORITHMS, isAlgorithm } from './algorithms.js'
+
+/** Defaults of a remote JWKS (`keys.jwks`), in milliseconds and bytes. */
+export const JWKS_DEFAULTS = Object.freeze({
+  /** Fetched keys are fresh for 10 minutes. */
+  cacheMaxAge: 10 * 60_000,
+  /** At most one refetch per 30 s for unknown kids and for retries after a failure. */
+  cooldown: 30_000,
+  /** A request (body included) must complete within 5 s. */
+  timeout: 5_000,
+  /** A response over 512 KiB is refused. */
+  maxResponseSize: 512 * 1024,
+  /** Keys past their max age still serve for 1 hour while the endpoint fails. */
+  staleIfError: 60 * 60_000,
+  allowHttp: false,
+})
+
+/** Remote JWKS options with every default filled in. */
+export interface ResolvedJwksOptions {
+  url: URL
+  cacheMaxAge: number
+  cooldown: number
+  timeout: number
+  maxResponseSize: number
+  staleIfError: number
+  headers: Readonly<Record<string, string>>
+}
+
+// AbortSignal.timeout and setTimeout take at most a signed 32-bit number of ms.
+const MAX_TIMEOUT = 2 ** 31 - 1
+
+function number(value: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`"${name}" must be a finite number`)
+  if (value < min || value > max) {
+    throw new RangeError(`"${name}" must be ${min === 0 ? 'non-negative' : `at least ${min}`}${max < Number.MAX_SAFE_INTEGER ? ` and at most ${max}` : ''}`)
+  }
+  return value
+}
+
+/** Validates `keys.jwks` (a URL or RemoteJwksOptions) and fills in the defaults. */
+export function resolveJwksOptions(input: unknown, name: string): ResolvedJwksOptions {
+  const given: RemoteJwksOptions =
+    typeof input === 'string' || input instanceof URL ? { url: input } : (input as RemoteJwksOptions)
+  if (typeof given !== 'object' || given === null) throw new TypeError(`"${name}" must be a URL or an object with "url"`)
+  const o = { ...JWKS_DEFAULTS, ...stripUndefined(given) }
+  let url: URL
+  try {
+    url = new URL(String(o.url))
+  } catch {
+    throw new TypeError(`"${name}.url" must be an absolute URL`)
+  }
+  if (typeof o.allowHttp !== 'boolean') throw new TypeError(`"${name}.allowHttp" must be a boolean`)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && o.allowHttp)) {
+    throw new TypeError(`"${name}.url" must be an https: URL (http: only with "allowHttp: true")`)
+  }
+  const headers = o.headers ?? {}
+  if (typeof headers !== 'object' || headers === null || Object.values(headers).some((v) => typeof v !== 'string')) {
+    throw new TypeError(`"${name}.headers" must be an object of strings`)
+  }
+  return Object.freeze({
+    url,
+    cacheMaxAge: number(o.cacheMaxAge, `${name}.cacheMaxAge`, 1),
+    cooldown: number(o.cooldown, `${name}.cooldown`, 0),
+    timeout: number(o.timeout, `${name}.timeout`, 1, MAX_TIMEOUT),
+    maxResponseSize: Math.floor(number(o.maxResponseSize, `${name}.maxResponseSize`, 1)),
+    staleIfError: number(o.staleIfError, `${name}.staleIfError`, 0),
+    headers: Object.freeze({ ...headers }),
+  })
+}
+
+/** Validates the `algorithms` allowlist; `none` in any casing is refused. Default: every algorithm. */
+export function resolveAllowlist(input: unknown): ReadonlySet<Algorithm> {
+  if (input === undefined) return new Set(ALGORITHMS)
+  if (!Array.isArray(input) || input.length === 0) throw new TypeError('"algorithms" must be a non-empty array')
+  for (const alg of input) {
+    if (typeof alg === 'string' && alg.toLowerCase() === 'none') throw new RangeError('"algorithms" must not contain "none"')
+    if (!isAlgorithm(alg)) {
+      throw new RangeError(`"algorithms" contains ${JSON.stringify(String(alg)).slice(0, 40)}; supported: ${ALGORITHMS.join(', ')}`)
+    }
+  }
+  return new Set(input as Algorithm[])
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
