@@ -166,6 +166,19 @@ export interface Verifier {
   readonly clock: Clock
 }
 
+/**
+ * The verifier `createVerifier` returns: {@link Verifier} plus a synchronous variant for hot paths
+ * whose keys are local (secrets, PEM/JWK keys, a local JWKS) and whose hooks are synchronous.
+ */
+export interface SyncVerifier extends Verifier {
+  /**
+   * Like `verify`, without a Promise: returns the AuthContext or throws an AuthError. Throws a
+   * `TypeError` with code `ERR_HIVEGATE_NOT_SYNC` when the key store (remote JWKS, a key lookup)
+   * or `isRevoked`/`checkClaims` returns a Promise for this token.
+   */
+  verifySync(token: string, source?: string): AuthContext
+}
+
 /** What a token source finds in a request. Discovery never throws; the resolver judges. */
 export type SourceOutcome =
   | { readonly kind: 'none' }

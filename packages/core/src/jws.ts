@@ -1,0 +1,142 @@
+import { constants, createHmac, timingSafeEqual, verify as cryptoVerify, type KeyObject } from 'node:crypto'
+import { isUtf8 } from 'node:buffer'
+import { AuthError } from './errors.js'
+import { BASE64URL_VALUE, isCanonicalTail } from './base64url.js'
+import type { Algorithm, Claims, JwsHeader } from './types.js'
+
+/** How one JWS algorithm is checked on node:crypto. */
+export interface AlgorithmSpec {
+  readonly alg: Algorithm
+  readonly family: 'hmac' | 'rsa' | 'pss' | 'ecdsa' | 'eddsa'
+  /** node:crypto digest name; null for Ed25519. */
+  readonly hash: string | null
+  /** Exact signature length in bytes, or 0 when it depends on the key (RSA). */
+  readonly signatureBytes: number
+  /** PSS salt length: the hash length (RFC 7518 §3.5). */
+  readonly saltLength: number
+}
+
+function spec(alg: Algorithm, family: AlgorithmSpec['family'], hash: string | null, signatureBytes: number, saltLength = 0): AlgorithmSpec {
+  return Object.freeze({ alg, family, hash, signatureBytes, saltLength })
+}
+
+/** node:crypto recipe of every algorithm hivegate verifies and signs. */
+export const ALGORITHM_SPECS: Readonly<Record<Algorithm, AlgorithmSpec>> = Object.freeze({
+  HS256: spec('HS256', 'hmac', 'sha256', 32),
+  HS384: spec('HS384', 'hmac', 'sha384', 48),
+  HS512: spec('HS512', 'hmac', 'sha512', 64),
+  RS256: spec('RS256', 'rsa', 'sha256', 0),
+  RS384: spec('RS384', 'rsa', 'sha384', 0),
+  RS512: spec('RS512', 'rsa', 'sha512', 0),
+  PS256: spec('PS256', 'pss', 'sha256', 0, 32),
+  PS384: spec('PS384', 'pss', 'sha384', 0, 48),
+  PS512: spec('PS512', 'pss', 'sha512', 0, 64),
+  ES256: spec('ES256', 'ecdsa', 'sha256', 64),
+  ES384: spec('ES384', 'ecdsa', 'sha384', 96),
+  ES512: spec('ES512', 'ecdsa', 'sha512', 132),
+  EdDSA: spec('EdDSA', 'eddsa', null, 64),
+})
+
+/** A compact JWS split, decoded and parsed; its signature not yet checked. */
+export interface DecodedJws {
+  readonly header: JwsHeader
+  readonly claims: Claims
+  readonly spec: AlgorithmSpec
+  /** `header.payload`, the bytes the signature covers (ASCII). */
+  readonly signingInput: string
+  readonly signature: Buffer
+}
+
+function refuse(description: string): never {
+  throw new AuthError('invalid_token', description)
+}
+
+// JSON of one segment; undefined unless it is a JSON object in valid UTF-8. Errors are dropped: V8's
+// SyntaxError messages quote the input.
+function parseObject(bytes: Buffer): Record<string, unknown> | undefined {
+  const text = bytes.toString('utf8')
+  // U+FFFD marks either a real replacement character or invalid UTF-8; only then is the check needed.
+  if (text.indexOf('\ufffd') !== -1 && !isUtf8(bytes)) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+}
+
+/**
+ * Splits a compact JWS into exactly three strict base64url parts (RFC 7515 §7.1) and parses its
+ * header and payload. `allowed` is the algorithm allowlist; `crit` is refused whatever it names
+ * (hivegate understands no extension) and `jku`, `x5u`, `jwk`, `x5c` are never read.
+ *
+ * @throws AuthError `invalid_token` with a description that quotes nothing from the token
+ */
+export function decodeCompact(token: string, allowed: ReadonlySet<string>): DecodedJws {
+  let first = -1
+  let second = -1
+  const length = token.length
+  for (let i = 0; i < length; i++) {
+    const code = token.charCodeAt(i)
+    if (code === 0x2e) {
+      if (first === -1) first = i
+      else if (second === -1) second = i
+      else refuse('The token must have exactly three parts')
+    } else if (code > 255 || BASE64URL_VALUE[code] === 255) {
+      refuse('The token is not base64url')
+    }
+  }
+  if (second === -1) refuse('The token must have exactly three parts')
+  if (!isCanonicalTail(token, 0, first) || !isCanonicalTail(token, first + 1, second) || !isCanonicalTail(token, second + 1, length)) {
+    refuse('The token is not base64url')
+  }
+  const header = parseObject(Buffer.from(token.slice(0, first), 'base64url'))
+  if (header === undefined) refuse('The token header is not a JSON object')
+  const alg = header.alg
+  if (typeof alg !== 'string' || !allowed.has(alg)) refuse('The token algorithm is not accepted')
+  if (header.crit !== undefined) refuse('The token has critical header parameters this server does not understand')
+  const claims = parseObject(Buffer.from(token.slice(first + 1, second), 'base64url'))
+  if (claims === undefined) refuse('The token payload is not a JSON object')
+  return {
+    header: header as JwsHeader,
+    claims: claims as Claims,
+    spec: ALGORITHM_SPECS[alg as Algorithm],
+    signingInput: token.slice(0, second),
+    signature: Buffer.from(token.slice(second + 1), 'base64url'),
+  }
+}
+
+/**
+ * Checks a JWS signature synchronously on node:crypto. False for a wrong signature, a signature of
+ * the wrong length, or a key of the wrong type for the algorithm (never throws).
+ */
+export function verifySignature(spec: AlgorithmSpec, key: KeyObject, signingInput: string, signature: Buffer): boolean {
+  if (spec.signatureBytes !== 0 && signature.length !== spec.signatureBytes) return false
+  try {
+    if (spec.family === 'hmac') {
+      if (key.type !== 'secret') return false
+      const expected = createHmac(spec.hash!, key).update(signingInput).digest()
+      return timingSafeEqual(expected, signature)
+    }
+    const data = Buffer.from(signingInput, 'latin1')
+    switch (spec.family) {
+      case 'rsa':
+        if (key.asymmetricKeyType !== 'rsa') return false
+        return cryptoVerify(spec.hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature)
+      case 'pss': {
+        const type = key.asymmetricKeyType
+        if (type !== 'rsa' && type !== 'rsa-pss') return false
+        return cryptoVerify(spec.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.saltLength }, signature)
+      }
+      case 'ecdsa':
+        if (key.asymmetricKeyType !== 'ec') return false
+        return cryptoVerify(spec.hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature)
+      default:
+        if (key.asymmetricKeyType !== 'ed25519') return false
+        return cryptoVerify(null, data, key, signature)
+    }
+  } catch {
+    return false
+  }
+}

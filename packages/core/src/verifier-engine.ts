@@ -1,0 +1,209 @@
+import { AuthError, isAuthError } from './errors.js'
+import { TokenCache } from './cache.js'
+import { checkRegisteredClaims } from './claims.js'
+import { ALGORITHM_SPECS, decodeCompact, verifySignature, type DecodedJws } from './jws.js'
+import { createRevocationList } from './revocation.js'
+import { resolveVerifierOptions } from './verifier-options.js'
+import type { Clock } from './clock.js'
+import type { CompiledPermissions } from './permissions.js'
+import type { Algorithm, AuthContext, Claims, JwsHeader, SyncVerifier, VerificationKey, VerifierEvent, VerifierOptions } from './types.js'
+
+/** The part of the key store the verifier uses. */
+export interface KeySource {
+  readonly algorithms: ReadonlySet<Algorithm>
+  select(header: Readonly<JwsHeader>, claims: Readonly<Claims>): readonly VerificationKey[] | Promise<readonly VerificationKey[]>
+}
+
+/** What the verifier is assembled from; {@link createVerifier} passes the real modules. */
+export interface VerifierParts {
+  createKeyStore(options: {
+    issuer: VerifierOptions['issuer']
+    keys: VerifierOptions['keys']
+    issuers: VerifierOptions['issuers']
+    algorithms: VerifierOptions['algorithms']
+    clock: Clock
+    onEvent: ((event: VerifierEvent) => void) | undefined
+  }): KeySource
+  compilePermissions(claims: Claims): CompiledPermissions
+  createAuthContext(token: string, source: string, claims: Readonly<Claims>, permissions: CompiledPermissions): AuthContext
+}
+
+/** Thrown by `verifySync` when verification would have to wait (remote keys, async hooks). */
+export class NotSynchronousError extends TypeError {
+  override readonly name = 'NotSynchronousError'
+  readonly code = 'ERR_HIVEGATE_NOT_SYNC'
+}
+
+interface Verified {
+  readonly claims: Claims
+  readonly permissions: CompiledPermissions
+}
+
+type Result = AuthContext | Promise<AuthContext>
+
+/** Source name recorded when `verify` is called without one. */
+export const UNKNOWN_SOURCE = 'unknown'
+
+function isPromise<T>(value: unknown): value is Promise<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+}
+
+function ignore(): void {}
+
+function notSynchronous(what: string): NotSynchronousError {
+  return new NotSynchronousError(`verifySync cannot be used: ${what} returned a Promise; use verify()`)
+}
+
+function hookFailure(err: unknown, code: 'keys_unavailable' | 'invalid_token', description: string): AuthError {
+  return isAuthError(err) ? err : new AuthError(code, description, { cause: err })
+}
+
+/** Builds a verifier from its parts; see {@link createVerifier}. */
+export function assembleVerifier(options: VerifierOptions, parts: VerifierParts): SyncVerifier {
+  const resolved = resolveVerifierOptions(options)
+  const { rules, maxTokenLength, clock, isRevoked, checkClaims } = resolved
+  const revocations = resolved.revocations ?? createRevocationList({ clock })
+  const store = parts.createKeyStore({
+    issuer: options.issuers === undefined ? options.issuer : undefined,
+    keys: options.keys,
+    issuers: options.issuers,
+    algorithms: options.algorithms,
+    clock,
+    onEvent: options.onEvent,
+  })
+  const allowed = new Set<string>([...store.algorithms].filter((alg) => Object.hasOwn(ALGORITHM_SPECS, alg)))
+  const cache = resolved.cacheMax > 0 ? new TokenCache<Verified>(resolved.cacheMax) : undefined
+  const { compilePermissions, createAuthContext } = parts
+
+  function checkRevoked(claims: Claims, sync: boolean): Promise<void> | undefined {
+    const jti = claims.jti
+    if (jti !== undefined && revocations.size !== 0 && revocations.has(jti)) throw new AuthError('token_revoked')
+    if (isRevoked === undefined) return undefined
+    let verdict: boolean | Promise<boolean>
+    try {
+      verdict = isRevoked(claims)
+    } catch (err) {
+      throw hookFailure(err, 'keys_unavailable', 'The revocation check failed')
+    }
+    if (!isPromise<boolean>(verdict)) {
+      if (verdict) throw new AuthError('token_revoked')
+      return undefined
+    }
+    if (sync) {
+      verdict.then(ignore, ignore)
+      throw notSynchronous('isRevoked')
+    }
+    return verdict.then(
+      (revoked) => {
+        if (revoked) throw new AuthError('token_revoked')
+      },
+      (err: unknown) => {
+        throw hookFailure(err, 'keys_unavailable', 'The revocation check failed')
+      },
+    )
+  }
+
+  function fromCache(token: string, source: string, hit: Verified, sync: boolean): Result {
+    const pending = checkRevoked(hit.claims, sync)
+    if (pending === undefined) return createAuthContext(token, source, hit.claims, hit.permissions)
+    return pending.then(() => createAuthContext(token, source, hit.claims, hit.permissions))
+  }
+
+  function admit(token: string, source: string, claims: Claims, until: number): AuthContext {
+    const permissions = compilePermissions(claims)
+    if (cache !== undefined && until > clock.now()) cache.set(token, { claims, permissions }, until)
+    return createAuthContext(token, source, claims, permissions)
+  }
+
+  function claimsVerdict(verdict: unknown): void {
+    if (verdict === false) throw new AuthError('invalid_token', 'The token was refused by a claims check')
+  }
+
+  function runClaimsCheck(token: string, source: string, claims: Claims, until: number, sync: boolean): Result {
+    if (checkClaims === undefined) return admit(token, source, claims, until)
+    let verdict: void | boolean | Promise<void | boolean>
+    try {
+      verdict = checkClaims(claims)
+    } catch (err) {
+      throw hookFailure(err, 'invalid_token', 'The token was refused by a claims check')
+    }
+    if (!isPromise<void | boolean>(verdict)) {
+      claimsVerdict(verdict)
+      return admit(token, source, claims, until)
+    }
+    if (sync) {
+      verdict.then(ignore, ignore)
+      throw notSynchronous('checkClaims')
+    }
+    return verdict.then(
+      (value) => {
+        claimsVerdict(value)
+        return admit(token, source, claims, until)
+      },
+      (err: unknown) => {
+        throw hookFailure(err, 'invalid_token', 'The token was refused by a claims check')
+      },
+    )
+  }
+
+  function finish(token: string, source: string, jws: DecodedJws, keys: readonly VerificationKey[], sync: boolean): Result {
+    const { spec, signingInput, signature } = jws
+    let valid = false
+    for (let i = 0; i < keys.length && !valid; i++) {
+      const candidate = keys[i]!
+      valid = candidate.algorithms.includes(spec.alg) && verifySignature(spec, candidate.key, signingInput, signature)
+    }
+    if (!valid) throw new AuthError('invalid_token', 'The token signature is invalid')
+    const claims = jws.claims
+    const until = checkRegisteredClaims(claims, Math.floor(clock.now() / 1000), rules)
+    const pending = checkRevoked(claims, sync)
+    if (pending === undefined) return runClaimsCheck(token, source, claims, until, sync)
+    return pending.then(() => runClaimsCheck(token, source, claims, until, false))
+  }
+
+  function run(token: string, source: string, sync: boolean): Result {
+    if (typeof token !== 'string' || token.length === 0) throw new AuthError('invalid_request', 'The token must be a non-empty string')
+    if (token.length > maxTokenLength) throw new AuthError('invalid_token', 'The token is too long')
+    if (cache !== undefined) {
+      const hit = cache.get(token, clock.now())
+      if (hit !== undefined) return fromCache(token, source, hit, sync)
+    }
+    const jws = decodeCompact(token, allowed)
+    const keys = store.select(jws.header, jws.claims)
+    if (!isPromise<readonly VerificationKey[]>(keys)) return finish(token, source, jws, keys, sync)
+    if (sync) {
+      keys.then(ignore, ignore)
+      throw notSynchronous('the key store (remote JWKS or a key lookup)')
+    }
+    return keys.then((found) => finish(token, source, jws, found, false))
+  }
+
+  return {
+    verify(token: string, source: string = UNKNOWN_SOURCE): Promise<AuthContext> {
+      try {
+        const result = run(token, source, false)
+        return isPromise<AuthContext>(result) ? result.catch(rethrowAsAuthError) : Promise.resolve(result)
+      } catch (err) {
+        return Promise.reject(toAuthError(err))
+      }
+    },
+    verifySync(token: string, source: string = UNKNOWN_SOURCE): AuthContext {
+      try {
+        return run(token, source, true) as AuthContext
+      } catch (err) {
+        throw err instanceof NotSynchronousError ? err : toAuthError(err)
+      }
+    },
+    revocations,
+    clock,
+  }
+}
+
+// Anything that is not an AuthError is a fault in a hook or a key source: refuse, keep it as the cause for logs.
+function toAuthError(err: unknown): AuthError {
+  return isAuthError(err) ? err : new AuthError('invalid_token', undefined, { cause: err })
+}
+
+function rethrowAsAuthError(err: unknown): never {
+  throw toAuthError(err)
+}
