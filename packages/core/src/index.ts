@@ -43,3 +43,31 @@ export { createRevocationList } from './revocation.js'
 export type { RevocationListOptions } from './revocation.js'
 export { parseDuration } from './duration.js'
 export type { SyncVerifier } from './types.js'
+export {
+  createResolver,
+  resolveToken,
+  defineTokenSource,
+  RESOLVER_DEFAULTS,
+  cookieSource,
+  bearerSource,
+  authMessageSource,
+  querySource,
+  parseAuthMessage,
+  parseBearerCredentials,
+  isCompactJws,
+} from './resolver/index.js'
+export {
+  assertBoolean,
+  assertExclusive,
+  assertFiniteNumber,
+  assertFunction,
+  assertKnownKeys,
+  assertNonNegativeInteger,
+  assertOneOf,
+  assertPlainObject,
+  assertPositiveInteger,
+  assertString,
+  assertStringArray,
+  optionTypeError,
+  withDefaults,
+} from './options.js'

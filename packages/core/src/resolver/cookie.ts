@@ -1,0 +1,93 @@
+import { parse } from 'cookie'
+import { assertString } from '../options.js'
+import type { RequestView } from '../request-view.js'
+import type { SourceOutcome, TokenSource } from '../types.js'
+import { NONE, malformedOutcome } from './bearer.js'
+
+/** Cookie the `cookie` source reads unless told otherwise. */
+export const DEFAULT_COOKIE_NAME = 'hg_token'
+
+// RFC 7515 §7.1 compact serialization: three base64url parts. The signature may be empty here;
+// the verifier refuses unsigned tokens with `invalid_token`.
+/** Does `value` have the shape of a compact JWS (`header.payload.signature`, base64url)? */
+export function isCompactJws(value: string): boolean {
+  let dots = 0
+  let partLength = 0
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c === 0x2e) {
+      if (partLength === 0 || ++dots > 2) return false
+      partLength = 0
+    } else if (
+      (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f
+    ) {
+      partLength++
+    } else {
+      return false
+    }
+  }
+  return dots === 2
+}
+
+// RFC 6265 §4.1.1 cookie-name = token (RFC 9110 §5.6.2 tchar).
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+/** Asserts a valid cookie name (an RFC 9110 token); the message names `option`. */
+export function assertCookieName(option: string, name: unknown): asserts name is string {
+  assertString(option, name)
+  if (!COOKIE_NAME.test(name)) throw new RangeError(`"${option}" must be a valid cookie name (RFC 6265 token characters)`)
+}
+
+function cookieHeader(view: RequestView): string | undefined {
+  const header = view.headers.cookie
+  if (typeof header === 'string') return header
+  // HTTP/2 may deliver one header per cookie; RFC 9113 §8.2.3 joins them with '; '.
+  if (Array.isArray(header)) return header.filter((h) => typeof h === 'string').join('; ')
+  return undefined
+}
+
+// RFC 6265 §4.1.1 allows a cookie-value wrapped in DQUOTEs; the `cookie` package keeps them.
+function unquote(value: string): string {
+  return value.length >= 2 && value.charCodeAt(0) === 0x22 && value.charCodeAt(value.length - 1) === 0x22 ? value.slice(1, -1) : value
+}
+
+/** Every distinct value the header gives `name` (slow path, for headers that name it twice). */
+function distinctValues(header: string, name: string): Set<string> {
+  const values = new Set<string>()
+  for (const pair of header.split(';')) {
+    const value = parse(pair)[name]
+    if (value !== undefined) values.add(unquote(value))
+  }
+  return values
+}
+
+/**
+ * The token cookie. Reads `view.cookies` when the host parsed them, the `Cookie` header otherwise.
+ * An empty value is `none` (a cleared cookie); a value that is not a compact JWS, or the cookie
+ * sent twice with different values (a sibling subdomain can plant a second one), is malformed.
+ */
+export function cookieSource(name: string = DEFAULT_COOKIE_NAME): TokenSource {
+  assertCookieName('cookieName', name)
+  const notJws = `The ${name} cookie is not a compact JWS`
+  const twice = `The ${name} cookie is sent more than once`
+  return Object.freeze({
+    name: 'cookie',
+    read(view: RequestView): SourceOutcome {
+      const header = cookieHeader(view)
+      let found: unknown
+      if (view.cookies !== undefined) {
+        found = Object.hasOwn(view.cookies, name) ? view.cookies[name] : undefined
+      } else if (header !== undefined && header.includes(name)) {
+        found = parse(header)[name]
+      }
+      if (found === undefined || found === '') return NONE
+      if (typeof found !== 'string') return malformedOutcome(notJws)
+      const value = unquote(found)
+      const first = header === undefined ? -1 : header.indexOf(name)
+      if (first >= 0 && header!.includes(name, first + name.length) && distinctValues(header!, name).size > 1) {
+        return malformedOutcome(twice)
+      }
+      return isCompactJws(value) ? { kind: 'token', token: value } : malformedOutcome(notJws)
+    },
+  })
+}

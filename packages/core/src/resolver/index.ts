@@ -1,0 +1,122 @@
+import { AuthError } from '../errors.js'
+import { assertFunction, assertString, optionTypeError } from '../options.js'
+import type { RequestView } from '../request-view.js'
+import type { BuiltInSourceName, ResolvedToken, Resolver, ResolverOptions, TokenSource } from '../types.js'
+import { authMessageSource } from './auth-message.js'
+import { bearerSource } from './bearer.js'
+import { DEFAULT_COOKIE_NAME, cookieSource } from './cookie.js'
+import { DEFAULT_QUERY_PARAMETER, querySource } from './query.js'
+
+/** The resolver's defaults, in one place. `query` is opt-in: URLs end up in logs. */
+export const RESOLVER_DEFAULTS = Object.freeze({
+  sources: Object.freeze(['cookie', 'bearer', 'authMessage'] as const) as readonly BuiltInSourceName[],
+  cookieName: DEFAULT_COOKIE_NAME,
+  queryParameter: DEFAULT_QUERY_PARAMETER,
+})
+
+const BUILT_IN_NAMES: readonly BuiltInSourceName[] = ['cookie', 'bearer', 'authMessage', 'query']
+
+/**
+ * Identity helper that types a custom token source. `read` must not throw: it returns
+ * `{ kind: 'none' }`, `{ kind: 'token', token }` or `{ kind: 'malformed', reason }`.
+ *
+ * @example
+ * ```ts
+ * const apiKeyHeader = defineTokenSource({
+ *   name: 'apiKey',
+ *   read: (view) => {
+ *     const value = view.headers['x-api-key']
+ *     return typeof value === 'string' ? { kind: 'token', token: value } : { kind: 'none' }
+ *   },
+ * })
+ * const resolve = createResolver({ sources: ['cookie', apiKeyHeader, 'bearer'] })
+ * ```
+ */
+export function defineTokenSource<T extends TokenSource>(source: T): T {
+  return source
+}
+
+function buildSource(entry: unknown, index: number, options: ResolverOptions): TokenSource {
+  switch (entry) {
+    case 'cookie': return cookieSource(options.cookieName ?? RESOLVER_DEFAULTS.cookieName)
+    case 'bearer': return bearerSource
+    case 'authMessage': return authMessageSource
+    case 'query': return querySource(options.queryParameter ?? RESOLVER_DEFAULTS.queryParameter)
+  }
+  if (typeof entry === 'string') {
+    throw new TypeError(`"sources" has an unknown source ${JSON.stringify(entry)}; expected ${BUILT_IN_NAMES.join(', ')} or a TokenSource`)
+  }
+  if (typeof entry !== 'object' || entry === null) throw optionTypeError(`sources[${index}]`, 'a source name or a TokenSource', entry)
+  const source = entry as Partial<TokenSource>
+  assertString(`sources[${index}].name`, source.name)
+  assertFunction(`sources[${index}].read`, source.read)
+  return source as TokenSource
+}
+
+function buildSources(options: ResolverOptions): TokenSource[] {
+  const entries = options.sources ?? RESOLVER_DEFAULTS.sources
+  if (!Array.isArray(entries)) throw optionTypeError('sources', 'an array of source names or TokenSources', entries)
+  if (entries.length === 0) throw new RangeError('"sources" must list at least one source')
+  const sources = entries.map((entry, i) => buildSource(entry, i, options))
+  const seen = new Set<string>()
+  for (const { name } of sources) {
+    if (seen.has(name)) throw new TypeError(`"sources" lists the source ${JSON.stringify(name)} twice`)
+    seen.add(name)
+  }
+  return sources
+}
+
+/**
+ * Builds the one resolver: sources are read in order and the first that carries a token decides.
+ * A malformed credential there fails with `invalid_request`; it never falls through to the next
+ * source. Returns null when no source carries a token. Options are validated here, once.
+ *
+ * @example
+ * ```ts
+ * const resolve = createResolver({ sources: ['bearer', 'cookie'], cookieName: 'session' })
+ * const found = resolve({ headers: req.headers, rawHeaders: req.rawHeaders, url: req.url })
+ * if (found) await verifier.verify(found.token, found.source)
+ * ```
+ */
+export function createResolver(options: ResolverOptions = {}): Resolver {
+  if (typeof options !== 'object' || options === null) throw optionTypeError('options', 'an object', options)
+  if (options.cookieName !== undefined) assertString('cookieName', options.cookieName)
+  if (options.queryParameter !== undefined) assertString('queryParameter', options.queryParameter)
+  const sources = buildSources(options)
+  const count = sources.length
+  return function resolve(view: RequestView): ResolvedToken | null {
+    for (let i = 0; i < count; i++) {
+      const source = sources[i]!
+      const outcome = source.read(view)
+      if (outcome.kind === 'none') continue
+      if (outcome.kind === 'token' && typeof outcome.token === 'string' && outcome.token.length > 0) {
+        return { token: outcome.token, source: source.name }
+      }
+      if (outcome.kind === 'malformed') {
+        throw new AuthError('invalid_request', typeof outcome.reason === 'string' ? outcome.reason : undefined)
+      }
+      throw new TypeError(`token source ${JSON.stringify(source.name)} returned an invalid outcome`)
+    }
+    return null
+  }
+}
+
+let defaultResolver: Resolver | undefined
+const resolvers = new WeakMap<ResolverOptions, Resolver>()
+
+/**
+ * Resolves the token of one request: `{ token, source }`, null when none is carried, or throws
+ * `invalid_request`. Without options it uses the default order (cookie `hg_token`, bearer, auth
+ * message); a resolver is built once per options object.
+ */
+export function resolveToken(view: RequestView, options?: ResolverOptions): ResolvedToken | null {
+  if (options === undefined) return (defaultResolver ??= createResolver())(view)
+  let resolve = resolvers.get(options)
+  if (resolve === undefined) resolvers.set(options, (resolve = createResolver(options)))
+  return resolve(view)
+}
+
+export { authMessageSource, parseAuthMessage } from './auth-message.js'
+export { bearerSource, parseBearerCredentials } from './bearer.js'
+export { cookieSource, isCompactJws } from './cookie.js'
+export { querySource } from './query.js'
