@@ -54,6 +54,8 @@ export function resolveJwksOptions(input: unknown, name: string): ResolvedJwksOp
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && o.allowHttp)) {
     throw new TypeError(`"${name}.url" must be an https: URL (http: only with "allowHttp: true")`)
   }
+  // fetch refuses URLs with credentials; they belong in a header, where they stay out of logs.
+  if (url.username !== '' || url.password !== '') throw new TypeError(`"${name}.url" must not contain credentials; send them in "headers"`)
   const headers = o.headers ?? {}
   if (typeof headers !== 'object' || headers === null || Object.values(headers).some((v) => typeof v !== 'string')) {
     throw new TypeError(`"${name}.headers" must be an object of strings`)
