@@ -1,0 +1,113 @@
+// A real OpenID provider (the `oidc-provider` package) on 127.0.0.1:0, with one confidential
+// client, a few accounts, and minimal login/consent screens a test drives with plain forms.
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+// @ts-ignore -- oidc-provider ships no type declarations
+import Provider from 'oidc-provider'
+
+export interface TestOidcProvider {
+  readonly issuer: string
+  readonly provider: any
+  readonly clientId: string
+  readonly clientSecret: string
+  close(): Promise<void>
+}
+
+export interface TestOidcProviderOptions {
+  /** Redirect URIs registered for the client. */
+  redirectUris: string[]
+  clientId?: string
+  /** Extra claims per account id; every login name is an account. */
+  claims?: Record<string, Record<string, unknown>>
+}
+
+function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))))
+    req.on('error', reject)
+  })
+}
+
+function html(res: ServerResponse, body: string): void {
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(`<!doctype html><body>${body}</body>`)
+}
+
+// Login: any non-empty login name signs in; "abort" denies. Consent: confirm or abort.
+async function interaction(provider: any, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://x.invalid')
+  const [, , uid, action] = url.pathname.split('/')
+  const details = await provider.interactionDetails(req, res)
+  if (details.uid !== uid) throw new Error('interaction mismatch')
+  if (req.method === 'GET' && action === undefined) {
+    const form = details.prompt.name === 'login'
+      ? `<form method="post" action="/interaction/${uid}/login"><input name="login"><button>Sign in</button></form>`
+      : `<form method="post" action="/interaction/${uid}/confirm"><button>Allow</button></form>`
+    return html(res, `<h1>${details.prompt.name}</h1>${form}<a href="/interaction/${uid}/abort">Cancel</a>`)
+  }
+  if (action === 'abort') {
+    await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'End-User aborted interaction' }, { mergeWithLastSubmission: false })
+    return
+  }
+  if (req.method === 'POST' && action === 'login') {
+    const login = (await readForm(req)).get('login') ?? ''
+    if (login === '') throw new Error('empty login')
+    await provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false })
+    return
+  }
+  if (req.method === 'POST' && action === 'confirm') {
+    const { accountId } = details.session ?? {}
+    const grant = new provider.Grant({ accountId: accountId!, clientId: String(details.params.client_id) })
+    grant.addOIDCScope(String(details.params.scope))
+    const grantId = await grant.save()
+    await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true })
+    return
+  }
+  res.writeHead(404).end()
+}
+
+/** Starts a provider on 127.0.0.1 with a free port; its issuer is `http://127.0.0.1:PORT`. */
+export async function startOidcProvider(options: TestOidcProviderOptions): Promise<TestOidcProvider> {
+  let provider: any
+  const server: Server = createServer((req, res) => {
+    if (provider === undefined) return void res.writeHead(503).end()
+    if (req.url?.startsWith('/interaction/')) {
+      interaction(provider, req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(400).end('interaction failed')
+      })
+      return
+    }
+    provider.callback()(req, res)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const clientId = options.clientId ?? 'hivegate-web'
+  const clientSecret = randomBytes(32).toString('base64url')
+  const signingKey = { ...generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'jwk' }), kid: 'test-es256', alg: 'ES256', use: 'sig' }
+  const claims = options.claims ?? {}
+  provider = new Provider(issuer, {
+    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: options.redirectUris, response_types: ['code'], grant_types: ['authorization_code'], id_token_signed_response_alg: 'ES256' }],
+    jwks: { keys: [signingKey as never] },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    claims: { openid: ['sub'], profile: ['name', 'tenant', 'roles'] },
+    features: { devInteractions: { enabled: false } },
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    pkce: { required: () => true },
+    async findAccount(_ctx: unknown, accountId: string) {
+      return { accountId, claims: async () => ({ sub: accountId, ...claims[accountId] }) }
+    },
+  })
+  return {
+    issuer,
+    provider,
+    clientId,
+    clientSecret,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
