@@ -71,3 +71,5 @@ export {
   optionTypeError,
   withDefaults,
 } from './options.js'
+export { createKeyStore, JWKS_DEFAULTS, ALGORITHMS } from './keys/index.js'
+export type { KeyStore, KeyStoreOptions } from './keys/index.js'
