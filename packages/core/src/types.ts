@@ -229,6 +229,16 @@ export interface AuthenticatorOptions extends VerifierOptions, ResolverOptions {
   realm?: string
 }
 
+/** Per-call options of {@link Authenticator.authenticate}. */
+export interface AuthenticateOptions {
+  /**
+   * When a cookie-authenticated request must pass the `allowedOrigins` check: `'unsafe-methods'`
+   * (default: every method but GET, HEAD and OPTIONS) or `'always'` (WebSocket upgrades, which
+   * are GETs a cross-site page can start: cross-site WebSocket hijacking).
+   */
+  checkOrigin?: 'always' | 'unsafe-methods'
+}
+
 /** The pipeline every adapter runs: resolve, verify, check origin. */
 export interface Authenticator {
   readonly verifier: Verifier
@@ -239,5 +249,5 @@ export interface Authenticator {
    * Resolves to the caller's AuthContext, or to undefined when `optional` and no credentials were
    * carried. Rejects with an AuthError whose `realm` is set.
    */
-  authenticate(view: RequestView): Promise<AuthContext | undefined>
+  authenticate(view: RequestView, options?: AuthenticateOptions): Promise<AuthContext | undefined>
 }

@@ -1,0 +1,115 @@
+import { AuthError, isAuthError } from './errors.js'
+import { assertBoolean, assertOneOf, assertString, optionTypeError } from './options.js'
+import { assertOriginRule, isOriginAllowed } from './origin.js'
+import type { RequestView } from './request-view.js'
+import { createResolver } from './resolver/index.js'
+import type {
+  AuthContext,
+  AuthenticateOptions,
+  Authenticator,
+  AuthenticatorOptions,
+  OriginRule,
+  ResolverOptions,
+  Verifier,
+  VerifierOptions,
+} from './types.js'
+import { createVerifier } from './verifier.js'
+
+/** Every key of {@link VerifierOptions}: these build a verifier and exclude `verifier`. */
+export const VERIFIER_OPTION_NAMES = Object.freeze([
+  'issuer', 'audience', 'keys', 'issuers', 'algorithms', 'requiredClaims', 'clockTolerance', 'maxTokenAge',
+  'maxTokenLength', 'isRevoked', 'revocations', 'checkClaims', 'cache', 'clock', 'onEvent',
+] as const satisfies ReadonlyArray<keyof VerifierOptions>)
+
+/** Defaults of the authenticator's own options. */
+export const AUTHENTICATOR_DEFAULTS = Object.freeze({
+  optional: false as boolean,
+  allowedOrigins: undefined as OriginRule | undefined,
+  realm: undefined as string | undefined,
+  checkOrigin: 'unsafe-methods' as NonNullable<AuthenticateOptions['checkOrigin']>,
+})
+
+const CHECK_ORIGIN_VALUES = ['always', 'unsafe-methods'] as const
+
+/** GET, HEAD and OPTIONS change nothing (RFC 9110 §9.2.1), so a forged one gains nothing. */
+function isSafeMethod(method: string | undefined): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
+}
+
+function buildVerifier(options: AuthenticatorOptions): Verifier {
+  const given = VERIFIER_OPTION_NAMES.filter((name) => options[name] !== undefined)
+  if (options.verifier !== undefined) {
+    if (given.length > 0) throw new TypeError(`"verifier" cannot be combined with verifier options (${given.map((n) => `"${n}"`).join(', ')})`)
+    const { verifier } = options
+    if (typeof verifier !== 'object' || verifier === null || typeof verifier.verify !== 'function') {
+      throw optionTypeError('verifier', 'a Verifier from createVerifier()', verifier)
+    }
+    return verifier
+  }
+  const verifierOptions: Record<string, unknown> = {}
+  for (const name of given) verifierOptions[name] = options[name]
+  return createVerifier(verifierOptions as VerifierOptions)
+}
+
+function resolverOptions(options: AuthenticatorOptions): ResolverOptions {
+  const picked: { -readonly [K in keyof ResolverOptions]: ResolverOptions[K] } = {}
+  if (options.sources !== undefined) picked.sources = options.sources
+  if (options.cookieName !== undefined) picked.cookieName = options.cookieName
+  if (options.queryParameter !== undefined) picked.queryParameter = options.queryParameter
+  return picked
+}
+
+/**
+ * Builds the pipeline every adapter runs, so none of them writes it: resolve the token → verify it
+ * → for a cookie-authenticated unsafe request, check its origin (CSRF). Options are validated
+ * here, once. Rejections are AuthErrors carrying the configured `realm`.
+ *
+ * @example
+ * ```ts
+ * const authenticator = createAuthenticator({ issuer: 'platform.example', keys: { secrets: { 'kid-1': secret } } })
+ * const auth = await authenticator.authenticate({ headers: req.headers, rawHeaders: req.rawHeaders, method: req.method })
+ * // upgrades are GETs a cross-site page can start: check the origin of cookie-carried tokens anyway
+ * await authenticator.authenticate(view, { checkOrigin: 'always' })
+ * ```
+ */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  if (typeof options !== 'object' || options === null) throw optionTypeError('options', 'an object', options)
+  const settings = { ...AUTHENTICATOR_DEFAULTS }
+  if (options.optional !== undefined) assertBoolean('optional', (settings.optional = options.optional))
+  if (options.realm !== undefined) assertString('realm', (settings.realm = options.realm))
+  assertOriginRule('allowedOrigins', (settings.allowedOrigins = options.allowedOrigins))
+  const resolve = createResolver(resolverOptions(options))
+  const verifier = buildVerifier(options)
+  const { optional, realm, allowedOrigins } = settings
+
+  function withRealm(err: unknown): never {
+    if (realm !== undefined && isAuthError(err) && err.realm === undefined) err.realm = realm
+    throw err
+  }
+
+  async function run(view: RequestView, checkOrigin: AuthenticateOptions['checkOrigin']): Promise<AuthContext | undefined> {
+    const found = resolve(view)
+    if (found === null) {
+      if (optional) return undefined
+      throw new AuthError('credentials_required')
+    }
+    const auth = await verifier.verify(found.token, found.source)
+    // Only a cookie rides along on a cross-site request; a header or a message cannot be forged.
+    if (found.source === 'cookie' && (checkOrigin === 'always' || !isSafeMethod(view.method)) && !isOriginAllowed(view, allowedOrigins)) {
+      throw new AuthError('origin_not_allowed')
+    }
+    return auth
+  }
+
+  return Object.freeze({
+    verifier,
+    resolve,
+    optional,
+    realm,
+    authenticate(view: RequestView, call?: AuthenticateOptions): Promise<AuthContext | undefined> {
+      const checkOrigin = call?.checkOrigin ?? AUTHENTICATOR_DEFAULTS.checkOrigin
+      if (call?.checkOrigin !== undefined) assertOneOf('checkOrigin', checkOrigin, CHECK_ORIGIN_VALUES)
+      return run(view, checkOrigin).catch(withRealm)
+    },
+  })
+}

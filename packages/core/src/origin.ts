@@ -1,0 +1,92 @@
+import { optionTypeError } from './options.js'
+import type { RequestView } from './request-view.js'
+import type { OriginRule } from './types.js'
+
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' }
+
+function singleHeader(view: RequestView, name: string): string | undefined {
+  const value = view.headers[name]
+  return typeof value === 'string' && value.length > 0 ? value : undefined
+}
+
+/** The serialized origin of a URL (`scheme://host[:port]`), or undefined when it has none. */
+function originOf(text: string): URL | undefined {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return undefined
+  }
+  return url.origin === 'null' ? undefined : url
+}
+
+/**
+ * The request's origin: the `Origin` header, else the origin of `Referer`. `Origin: null` (sandboxed
+ * frames, privacy redirects, file: pages) and unparseable values give undefined.
+ */
+export function requestOrigin(view: RequestView): URL | undefined {
+  const origin = singleHeader(view, 'origin')
+  if (origin !== undefined) return originOf(origin)
+  const referer = singleHeader(view, 'referer')
+  return referer === undefined ? undefined : originOf(referer)
+}
+
+/** Same host as the `Host` header, comparing ports with the scheme's default filled in. */
+function matchesHost(origin: URL, host: string): boolean {
+  const hostUrl = originOf(`${origin.protocol}//${host}`)
+  if (hostUrl === undefined || hostUrl.username !== '' || hostUrl.pathname !== '/' || hostUrl.search !== '' || hostUrl.hash !== '') return false
+  const defaultPort = DEFAULT_PORTS[origin.protocol]
+  return hostUrl.hostname === origin.hostname && (hostUrl.port || defaultPort) === (origin.port || defaultPort)
+}
+
+const normalizedLists = new WeakMap<readonly string[], ReadonlySet<string>>()
+
+function normalizedOrigins(list: readonly string[]): ReadonlySet<string> {
+  let set = normalizedLists.get(list)
+  if (set === undefined) {
+    set = new Set(list.map((entry) => originOf(entry)?.origin).filter((o): o is string => o !== undefined))
+    normalizedLists.set(list, set)
+  }
+  return set
+}
+
+/**
+ * Validates an `allowedOrigins` option once: an array of origins (`https://app.example`, no path)
+ * or a predicate. Throws a TypeError naming `option` otherwise.
+ */
+export function assertOriginRule(option: string, rule: unknown): asserts rule is OriginRule | undefined {
+  if (rule === undefined || typeof rule === 'function') return
+  if (!Array.isArray(rule)) throw optionTypeError(option, 'an array of origins or a function', rule)
+  rule.forEach((entry: unknown, i) => {
+    const url = typeof entry === 'string' ? originOf(entry) : undefined
+    if (url === undefined || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+      throw new TypeError(`"${option}[${i}]" must be an origin such as "https://app.example" (scheme, host and optional port only)`)
+    }
+  })
+}
+
+/**
+ * Is the request's origin allowed to use the cookie for an unsafe method or a WebSocket upgrade?
+ * Reads `Origin`, else the origin of `Referer`. With no rule, the origin's host and port must equal
+ * the `Host` header. An array lists the allowed origins exactly; a function decides from the
+ * serialized origin. `Origin: null`, and a request carrying neither header, are never allowed:
+ * every browser sends `Origin` on unsafe methods and on WebSocket handshakes, so a request without
+ * it either comes from a client that need not use the cookie (it can send `Authorization: Bearer`)
+ * or from an old browser whose `Referer` a cross-site page can suppress.
+ *
+ * @example
+ * ```ts
+ * isOriginAllowed({ headers: { host: 'api.example', origin: 'https://api.example' } }, undefined) // true
+ * isOriginAllowed(view, ['https://app.example'])
+ * ```
+ */
+export function isOriginAllowed(view: RequestView, rule: OriginRule | undefined): boolean {
+  const origin = requestOrigin(view)
+  if (origin === undefined) return false
+  if (rule === undefined) {
+    const host = singleHeader(view, 'host')
+    return host !== undefined && matchesHost(origin, host)
+  }
+  if (typeof rule === 'function') return rule(origin.origin) === true
+  return normalizedOrigins(rule).has(origin.origin)
+}
