@@ -1,0 +1,203 @@
+import { expect } from 'chai'
+import express from 'express'
+import Koa from 'koa'
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
+import { createAuthenticator, isAuthError } from '@hivegate/core'
+import { oidcLogin, type LoginFlow } from '@hivegate/oauth'
+import { Browser } from '../helpers/cookie-jar.js'
+import { close, listen } from '../helpers/listen.js'
+import { secret } from '../helpers/keys.js'
+import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js'
+
+const ISSUER = 'https://app.test'
+const KID = 'web-1'
+
+interface Setup {
+  base: string
+  server: Server
+  provider: TestOidcProvider
+  login: LoginFlow
+}
+
+// /me answers with the claims of the session cookie, through core's authenticator.
+function meHandler(key: Buffer): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const authenticator = createAuthenticator({ keys: { secrets: { [KID]: key } }, issuer: ISSUER })
+  return async (req, res) => {
+    try {
+      const auth = await authenticator.authenticate({ headers: req.headers, url: req.url ?? '/', method: req.method ?? 'GET' })
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ source: auth?.source, claims: auth?.claims }))
+    } catch (err) {
+      res.writeHead(isAuthError(err) ? err.status : 500).end(isAuthError(err) ? err.code : 'error')
+    }
+  }
+}
+
+function app(framework: 'express' | 'koa', login: LoginFlow, me: ReturnType<typeof meHandler>): RequestListener {
+  if (framework === 'express') {
+    const a = express()
+    a.use('/auth/oidc', login.express())
+    a.get('/me', (req, res) => void me(req, res))
+    return a
+  }
+  const k = new Koa()
+  k.use(login.koa())
+  k.use(async (ctx) => {
+    if (ctx.path !== '/me') return
+    ctx.respond = false
+    await me(ctx.req, ctx.res)
+  })
+  return k.callback()
+}
+
+async function setup(framework: 'express' | 'koa', extra: Partial<Parameters<typeof oidcLogin>[0]> = {}): Promise<Setup> {
+  let handler: RequestListener = (_req, res) => void res.writeHead(503).end()
+  const server = createServer((req, res) => handler(req, res))
+  const base = await listen(server)
+  const provider = await startOidcProvider({ redirectUris: [`${base}/auth/oidc/callback`], claims: { alice: { tenant: 'acme', roles: ['rider'] } } })
+  const key = secret()
+  const login = oidcLogin({
+    issuer: provider.issuer,
+    clientId: provider.clientId,
+    clientSecret: provider.clientSecret,
+    redirectUri: `${base}/auth/oidc/callback`,
+    scope: 'openid profile',
+    allowHttpLocalhost: true,
+    tenant: 'acme',
+    session: { secret: key, kid: KID, issuer: ISSUER, ttl: '1h' },
+    ...extra,
+  })
+  handler = app(framework, login, meHandler(key))
+  return { base, server, provider, login }
+}
+
+/** Runs the provider's login and consent screens; resolves to the callback URL the provider redirects to. */
+async function signInAtProvider(browser: Browser, authorizeUrl: string, base: string, account = 'alice'): Promise<URL> {
+  const toApp = (url: URL): boolean => url.origin === base
+  let step = await browser.follow(authorizeUrl, { until: toApp })
+  for (let screen = 0; screen < 4 && !toApp(step.url); screen++) {
+    const page = await step.response.text()
+    const action = /action="([^"]+)"/.exec(page)?.[1]
+    if (action === undefined) throw new Error(`no form on the provider page: ${page.slice(0, 200)}`)
+    const form = new URLSearchParams(action.endsWith('/login') ? { login: account } : {})
+    const posted = await browser.fetch(new URL(action, step.url), { method: 'POST', body: form })
+    step = await browser.follow(new URL(posted.headers.get('location')!, step.url), { until: toApp })
+  }
+  return step.url
+}
+
+async function startLogin(browser: Browser, setup: Setup, returnTo = '/me'): Promise<string> {
+  const res = await browser.fetch(`${setup.base}/auth/oidc/login?returnTo=${encodeURIComponent(returnTo)}`)
+  expect(res.status).to.equal(303)
+  return res.headers.get('location')!
+}
+
+async function expectFailure(res: Response, status: number, code: string): Promise<void> {
+  expect(res.status).to.equal(status)
+  expect(res.headers.getSetCookie()).to.deep.equal([])
+  expect(await res.json()).to.include({ error: code })
+}
+
+for (const framework of ['express', 'koa'] as const) {
+  describe(`OIDC login against oidc-provider (${framework})`, () => {
+    let s: Setup
+    beforeEach(async () => {
+      s = await setup(framework)
+    })
+    afterEach(async () => {
+      await close(s.server)
+      await s.provider.close()
+    })
+
+    it('signs in through login and consent with PKCE, state and nonce, and the cookie authenticates /me', async () => {
+      const browser = new Browser()
+      const authorize = new URL(await startLogin(browser, s))
+      expect(authorize.origin).to.equal(s.provider.issuer)
+      expect(authorize.searchParams.get('code_challenge_method')).to.equal('S256')
+      expect(authorize.searchParams.get('state')).to.have.length.greaterThan(20)
+      expect(authorize.searchParams.get('nonce')).to.have.length.greaterThan(20)
+      const stateCookie = browser.jar.get('hg_oidc_login')!
+      expect(stateCookie.httpOnly).to.equal(true)
+      expect(stateCookie.path).to.equal('/auth/oidc')
+      expect(stateCookie.value).to.not.include(authorize.searchParams.get('state')!)
+
+      const callback = await signInAtProvider(browser, authorize.href, s.base)
+      expect(callback.pathname).to.equal('/auth/oidc/callback')
+      const done = await browser.fetch(callback)
+      expect(done.status).to.equal(303)
+      expect(done.headers.get('location')).to.equal('/me')
+      const session = browser.jar.get('hg_token')!
+      expect(session).to.include({ httpOnly: true, path: '/', sameSite: 'Lax' })
+      expect(browser.jar.get('hg_oidc_login')).to.equal(undefined)
+
+      const me = await browser.fetch(`${s.base}/me`)
+      expect(me.status).to.equal(200)
+      const body = (await me.json()) as { source: string; claims: Record<string, unknown> }
+      expect(body.source).to.equal('cookie')
+      expect(body.claims).to.include({ sub: 'alice', tnd: 'acme', iss: ISSUER })
+    })
+
+    it('refuses a callback whose state does not match the login cookie', async () => {
+      const browser = new Browser()
+      const callback = await signInAtProvider(browser, await startLogin(browser, s), s.base)
+      callback.searchParams.set('state', 'forged-state-value-forged-state-value')
+      await expectFailure(await browser.fetch(callback), 400, 'state_mismatch')
+      expect(browser.jar.get('hg_token')).to.equal(undefined)
+    })
+
+    it('refuses an ID token whose nonce is not the one of this login', async () => {
+      const browser = new Browser()
+      const authorize = new URL(await startLogin(browser, s))
+      authorize.searchParams.set('nonce', 'a-nonce-the-attacker-chose-0123456789')
+      const callback = await signInAtProvider(browser, authorize.href, s.base)
+      await expectFailure(await browser.fetch(callback), 401, 'nonce_mismatch')
+      expect(browser.jar.get('hg_token')).to.equal(undefined)
+    })
+
+    it('refuses a callback with no login cookie, and a replayed one', async () => {
+      const browser = new Browser()
+      const callback = await signInAtProvider(browser, await startLogin(browser, s), s.base)
+      const stolen = browser.jar.header(callback)!
+      await expectFailure(await fetch(callback, { redirect: 'manual' }), 400, 'login_state_missing')
+      expect((await browser.fetch(callback)).status).to.equal(303)
+      await expectFailure(await fetch(callback, { redirect: 'manual', headers: { cookie: stolen } }), 400, 'login_state_replayed')
+    })
+
+    it('refuses a tampered login cookie', async () => {
+      const browser = new Browser()
+      const callback = await signInAtProvider(browser, await startLogin(browser, s), s.base)
+      const sealed = browser.jar.get('hg_oidc_login')!.value
+      const flipped = sealed.slice(0, 20) + (sealed[20] === 'A' ? 'B' : 'A') + sealed.slice(21)
+      await expectFailure(await fetch(callback, { redirect: 'manual', headers: { cookie: `hg_oidc_login=${flipped}` } }), 400, 'login_state_invalid')
+    })
+
+    it('answers a denied login with access_denied and no cookie', async () => {
+      const browser = new Browser()
+      const authorize = await startLogin(browser, s)
+      const page = await browser.follow(authorize, { until: (u) => u.origin === s.base })
+      const cancel = /href="([^"]+\/abort)"/.exec(await page.response.text())![1]!
+      const back = await browser.follow(new URL(cancel, page.url), { until: (u) => u.origin === s.base })
+      expect(back.url.searchParams.get('error')).to.equal('access_denied')
+      await expectFailure(await browser.fetch(back.url), 403, 'access_denied')
+      expect(browser.jar.get('hg_token')).to.equal(undefined)
+    })
+
+    it('answers provider_unavailable when the provider is down', async () => {
+      await s.provider.close()
+      const res = await fetch(`${s.base}/auth/oidc/login`, { redirect: 'manual' })
+      await expectFailure(res, 502, 'provider_unavailable')
+    })
+
+    it('refuses a returnTo on another origin', async () => {
+      for (const returnTo of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)']) {
+        const res = await fetch(`${s.base}/auth/oidc/login?returnTo=${encodeURIComponent(returnTo)}`, { redirect: 'manual' })
+        await expectFailure(res, 400, 'invalid_return_to')
+      }
+    })
+
+    it('clears the session cookie at logout', async () => {
+      const res = await fetch(`${s.base}/auth/oidc/logout`, { method: 'POST', redirect: 'manual' })
+      expect(res.status).to.equal(303)
+      expect(res.headers.getSetCookie()[0]).to.match(/^hg_token=; Path=\/; Max-Age=0; HttpOnly; SameSite=Lax/)
+    })
+  })
+}
