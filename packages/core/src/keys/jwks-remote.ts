@@ -17,7 +17,8 @@ export class RemoteJwks {
   private table: KeyTable | undefined
   private fetchedAt = 0
   private attemptedAt = Number.NEGATIVE_INFINITY
-  private lastFailed = false
+  private lastError: string | undefined
+  private cooldownReported = false
   private inflight: Promise<void> | undefined
   private closed = false
   private readonly abort = new AbortController()
@@ -39,18 +40,21 @@ export class RemoteJwks {
    * are no keys and the endpoint fails.
    */
   tableFor(kid: string | undefined): KeyTable | Promise<KeyTable> {
-    if (this.inflight !== undefined) return this.inflight.then(() => this.usable())
     const now = this.clock.now()
     const table = this.table
-    if (table !== undefined && now - this.fetchedAt < this.options.cacheMaxAge) {
-      if (kid === undefined || table.hasKid(kid)) return table
+    const fresh = table !== undefined && now - this.fetchedAt < this.options.cacheMaxAge
+    if (fresh && (kid === undefined || table.hasKid(kid))) return table
+    if (this.inflight !== undefined) return this.inflight.then(() => this.usable())
+    if (fresh) {
       if (this.closed || now - this.attemptedAt < this.options.cooldown) {
-        this.emit({ type: 'jwks_cooldown', url: this.label, kid: kid.slice(0, 128) })
+        // One event per fetch window: a flood of random kids must not flood the logs.
+        if (!this.cooldownReported) this.emit({ type: 'jwks_cooldown', url: this.label, kid: kid!.slice(0, 128) })
+        this.cooldownReported = true
         return table
       }
       return this.refresh()
     }
-    if (this.closed || (this.lastFailed && now - this.attemptedAt < this.options.cooldown)) return this.usable()
+    if (this.closed || (this.lastError !== undefined && now - this.attemptedAt < this.options.cooldown)) return this.usable()
     return this.refresh()
   }
 
@@ -62,6 +66,7 @@ export class RemoteJwks {
 
   private refresh(): Promise<KeyTable> {
     this.attemptedAt = this.clock.now()
+    this.cooldownReported = false
     const flight = this.load().finally(() => {
       this.inflight = undefined
     })
@@ -87,11 +92,11 @@ export class RemoteJwks {
       for (const reason of parsed.skipped) debugKeys('%s: skipped %s', this.label, reason)
       this.table = new KeyTable(parsed.keys, this.allowed)
       this.fetchedAt = this.clock.now()
-      this.lastFailed = false
+      this.lastError = undefined
       this.emit({ type: 'jwks_fetched', url: this.label, keys: this.table.size })
     } catch (err) {
-      this.lastFailed = true
       const message = err instanceof JwksFetchError ? err.message : 'request failed'
+      this.lastError = message
       this.emit({ type: 'jwks_fetch_failed', url: this.label, error: message })
       const age = this.clock.now() - this.fetchedAt
       if (this.table !== undefined && age >= this.options.cacheMaxAge && this.withinStaleWindow()) {
@@ -107,6 +112,6 @@ export class RemoteJwks {
   /** The cached table if still fresh or within the stale-if-error window; otherwise `keys_unavailable`. */
   private usable(): KeyTable {
     if (this.table !== undefined && this.withinStaleWindow()) return this.table
-    throw new AuthError('keys_unavailable')
+    throw new AuthError('keys_unavailable', undefined, { cause: `JWKS ${this.label}: ${this.lastError ?? 'no keys'}` })
   }
 }
