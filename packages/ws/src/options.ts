@@ -1,0 +1,94 @@
+import { createAuthenticator } from '@hivegate/core'
+import type { Authenticator, AuthenticatorOptions, BuiltInSourceName, TokenSource } from '@hivegate/core'
+import { hivekitProtocol, type AuthProtocol } from './wire.js'
+
+/** Bounds on what an unauthenticated peer may cost; each closes the connection when crossed. */
+export interface QuarantineLimits {
+  /** Longest time in quarantine, ms (on the verifier's clock). Default 10 000. */
+  quarantineTimeout?: number
+  /** Failed auth messages before the connection is closed. Default 3. */
+  maxAuthAttempts?: number
+  /** Largest message accepted in quarantine, bytes. Default 16 KiB. */
+  maxMessageSize?: number
+  /** Non-auth messages tolerated (and dropped) in quarantine. Default 10. */
+  maxIgnoredMessages?: number
+  /** Connections in quarantine at once; more are refused (WebSocket: 503 before upgrading). Default 10 000. */
+  maxQuarantined?: number
+}
+
+/** Options shared by the WebSocket and the raw TCP variants. */
+export interface ConnectionAuthOptions extends AuthenticatorOptions, QuarantineLimits {
+  /** An authenticator built elsewhere; excludes the verifier and resolver options. */
+  authenticator?: Authenticator
+  /** Auth-message parser and reply format. Default {@link hivekitProtocol}. */
+  protocol?: AuthProtocol
+}
+
+/** The limits with their defaults, in one place. */
+export const DEFAULT_LIMITS: Readonly<Required<QuarantineLimits>> = Object.freeze({
+  quarantineTimeout: 10_000,
+  maxAuthAttempts: 3,
+  maxMessageSize: 16 * 1024,
+  maxIgnoredMessages: 10,
+  maxQuarantined: 10_000,
+})
+
+/** Options after validation. */
+export interface ResolvedConnectionOptions {
+  readonly authenticator: Authenticator
+  readonly protocol: AuthProtocol
+  readonly limits: Readonly<Required<QuarantineLimits>>
+}
+
+const OWN_KEYS = [
+  'authenticator',
+  'protocol',
+  'requireCredentialsAtUpgrade',
+  'subprotocolTokenPrefix',
+  'maxLineLength',
+  ...Object.keys(DEFAULT_LIMITS),
+]
+
+/** Throws a RangeError naming `name` unless `value` is a positive safe integer. */
+export function positiveInteger(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`"${name}" must be a positive integer`)
+  }
+  return value
+}
+
+function checkProtocol(protocol: unknown): AuthProtocol {
+  const p = protocol as Partial<AuthProtocol> | null
+  if (
+    typeof p !== 'object' || p === null ||
+    typeof p.parse !== 'function' || typeof p.success !== 'function' || typeof p.failure !== 'function'
+  ) {
+    throw new TypeError('"protocol" must be an object with parse(), success() and failure() functions')
+  }
+  return p as AuthProtocol
+}
+
+/**
+ * Validates the shared options once, at construction, and builds the authenticator.
+ * `sources` is the source list used when the options do not name one.
+ */
+export function resolveConnectionOptions(
+  options: ConnectionAuthOptions,
+  sources: ReadonlyArray<BuiltInSourceName | TokenSource>,
+): ResolvedConnectionOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('"options" must be an object')
+  const limits = { ...DEFAULT_LIMITS }
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof QuarantineLimits)[]) {
+    if (options[key] !== undefined) limits[key] = positiveInteger(key, options[key])
+  }
+  const protocol = options.protocol === undefined ? hivekitProtocol : checkProtocol(options.protocol)
+  let authenticator = options.authenticator
+  if (authenticator === undefined) {
+    const core: Record<string, unknown> = { ...options, sources: options.sources ?? sources, optional: true }
+    for (const key of OWN_KEYS) delete core[key]
+    authenticator = createAuthenticator(core as AuthenticatorOptions)
+  } else if (typeof authenticator.authenticate !== 'function' || authenticator.verifier === undefined) {
+    throw new TypeError('"authenticator" must be an Authenticator from createAuthenticator()')
+  }
+  return { authenticator, protocol, limits: Object.freeze(limits) }
+}
