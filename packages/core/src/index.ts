@@ -71,6 +71,9 @@ export {
   optionTypeError,
   withDefaults,
 } from './options.js'
+export { permissionGuard, dataProviderGuard } from './route-guard.js'
+export type { Guard, GuardArgument } from './route-guard.js'
+export { isPreflight } from './preflight.js'
 export { createKeyStore, JWKS_DEFAULTS, ALGORITHMS } from './keys/index.js'
 export type { KeyStore, KeyStoreOptions } from './keys/index.js'
 export { isOriginAllowed, requestOrigin, assertOriginRule } from './origin.js'
