@@ -1,0 +1,47 @@
+import { dataProviderGuard, permissionGuard } from '@hivegate/core'
+import type { Guard, GuardArgument } from '@hivegate/core'
+import type { Request, RequestHandler } from 'express'
+import './augment.js'
+import { gateOf, refuse } from './gate.js'
+
+function toMiddleware(guard: Guard<Request>): RequestHandler {
+  return function hivegateGuard(req, res, next) {
+    try {
+      guard(req.auth, req)
+    } catch (err) {
+      return refuse(gateOf(req), err, res, next)
+    }
+    next()
+  }
+}
+
+/**
+ * Lets a request through only if its token's `per` claim grants `action` on `object` in `realm`.
+ * Each argument is a string or a function of the request. Answers 403 `insufficient_permission`
+ * when the grant is missing and 401 `credentials_required` when no one is authenticated
+ * (including routes where `hivegate()` did not run), the way the `hivegate()` before it answers.
+ *
+ * @example
+ * ```ts
+ * app.get('/realms/:realm/objects/:id', requirePermission((req) => req.params.realm, (req) => req.params.id, 'R'), handler)
+ * ```
+ */
+export function requirePermission(
+  realm: GuardArgument<Request>,
+  object: GuardArgument<Request>,
+  action: GuardArgument<Request>,
+): RequestHandler {
+  return toMiddleware(permissionGuard<Request>(realm, object, action))
+}
+
+/**
+ * Lets a request through only if its token's `dpv` claim lists `object` in `realm`.
+ *
+ * @example
+ * ```ts
+ * app.put('/providers/london/:id', requireDataProvider('london', (req) => req.params.id), handler)
+ * ```
+ */
+export function requireDataProvider(realm: GuardArgument<Request>, object: GuardArgument<Request>): RequestHandler {
+  return toMiddleware(dataProviderGuard<Request>(realm, object))
+}

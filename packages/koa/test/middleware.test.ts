@@ -1,0 +1,130 @@
+import { expect } from 'chai'
+import request from 'supertest'
+import Router from '@koa/router'
+import type { Context, Middleware } from 'koa'
+import { isAuthError } from '@hivegate/core'
+import { hivegate, requireDataProvider, requirePermission, type HivegateOptions } from '@hivegate/koa'
+import { describeHttpAdapter, expectRefusal, suiteFixture, type SuiteFixture } from '../../../test/helpers/http-adapter-suite.js'
+import { KOA_HOSTS } from './koa-hosts.js'
+
+const whoami: Middleware = (ctx) => {
+  const { auth } = ctx.state
+  ctx.body = auth === undefined ? { anonymous: true } : { source: auth.source, subject: auth.subject, tenant: auth.tenant }
+}
+const ok: Middleware = (ctx) => {
+  ctx.body = { ok: true }
+}
+
+for (const [name, Koa] of KOA_HOSTS) {
+  describeHttpAdapter(name, (options) => {
+    const app = new Koa()
+    const unguarded = new Router()
+    unguarded.get('/unguarded/realms/:realm/objects/:id', requirePermission((c) => c.params.realm, (c) => c.params.id, 'R'), ok)
+    const router = new Router()
+    router.options('/whoami', (ctx) => {
+      ctx.status = 204
+    })
+    router.all('/whoami', whoami)
+    router.get('/realms/:realm/objects/:id', requirePermission((c) => c.params.realm, (c) => c.params.id, 'R'), ok)
+    router.post('/realms/:realm/objects/:id', requirePermission((c) => c.params.realm, (c) => c.params.id, 'CU'), ok)
+    router.delete('/realms/london/objects/:id', requirePermission('london', (c) => c.params.id, 'D'), ok)
+    router.get('/providers/:realm/:id', requireDataProvider((c) => c.params.realm, (c) => c.params.id), ok)
+    app.use(unguarded.routes())
+    app.use(hivegate(options as HivegateOptions))
+    app.use(router.routes())
+    return app.callback()
+  })
+
+  describe(`${name}: hivegate()`, () => {
+    let f: SuiteFixture
+    beforeEach(() => {
+      f = suiteFixture()
+    })
+
+    describe('mounting', () => {
+      it('works on a @koa/router route, with a guard after it', async () => {
+        const app = new Koa()
+        const router = new Router()
+        router.get('/rides/:id', hivegate(f.options()), requirePermission('london', (c) => `deliveryRides/${c.params.id}`, 'U'), ok)
+        router.get('/open', (ctx) => {
+          ctx.body = { open: true }
+        })
+        app.use(router.routes())
+        const server = app.callback()
+        expect((await request(server).get('/open')).status).to.equal(200)
+        const auth = `Bearer ${await f.token()}`
+        expect((await request(server).get('/rides/johndoe-123').set('Authorization', auth)).status).to.equal(200)
+        expectRefusal(await request(server).get('/rides/other').set('Authorization', auth), 403, 'insufficient_permission', 'insufficient_scope')
+        expectRefusal(await request(server).get('/rides/johndoe-123'), 401, 'credentials_required')
+      })
+
+      it('works on a router prefix: only its paths need credentials', async () => {
+        const app = new Koa()
+        const api = new Router({ prefix: '/api' })
+        api.use(hivegate(f.options()))
+        api.get('/whoami', whoami)
+        app.use(api.routes())
+        app.use((ctx) => {
+          ctx.body = { up: true }
+        })
+        const server = app.callback()
+        expect((await request(server).get('/health')).status).to.equal(200)
+        expectRefusal(await request(server).get('/api/whoami'), 401, 'credentials_required')
+        const res = await request(server).get('/api/whoami').set('Cookie', `hg_token=${await f.token()}`)
+        expect(res.body.source).to.equal('cookie')
+      })
+    })
+
+    describe("errorMode: 'throw'", () => {
+      it("lets Koa's default error handling render status and challenge", async () => {
+        const app = new Koa()
+        app.use(hivegate(f.options({ errorMode: 'throw' })))
+        app.use(whoami)
+        const res = await request(app.callback()).get('/whoami').set('Authorization', 'Bearer x.y.z')
+        expect(res.status).to.equal(401)
+        expect(res.headers['www-authenticate']).to.match(/^Bearer realm="api", error="invalid_token"/)
+        expect(res.text).to.be.a('string').and.not.equal('')
+        expect(res.text).not.to.include('x.y.z')
+      })
+
+      it("gives an app's error middleware the AuthError, from hivegate() and from the guards after it", async () => {
+        const seen: string[] = []
+        const app = new Koa()
+        app.use(async (ctx: Context, next) => {
+          try {
+            await next()
+          } catch (err) {
+            if (!isAuthError(err)) throw err
+            seen.push(`${err.code}:${err.realm}`)
+            ctx.status = err.status
+            ctx.body = { custom: err.code }
+          }
+        })
+        app.use(hivegate(f.options({ errorMode: 'throw' })))
+        const router = new Router()
+        router.get('/realms/:realm', requirePermission((c) => c.params.realm, 'anything', 'R'), ok)
+        app.use(router.routes())
+        const server = app.callback()
+        const none = await request(server).get('/realms/paris')
+        expect(none.body).to.deep.equal({ custom: 'credentials_required' })
+        const denied = await request(server).get('/realms/paris').set('Authorization', `Bearer ${await f.token()}`)
+        expect(denied.status).to.equal(403)
+        expect(denied.body).to.deep.equal({ custom: 'insufficient_permission' })
+        expect(seen).to.deep.equal(['credentials_required:api', 'insufficient_permission:api'])
+      })
+    })
+
+    describe('options', () => {
+      it('throws a TypeError naming a wrong errorMode or preflight', () => {
+        expect(() => hivegate(f.options({ errorMode: 'next' }))).to.throw(TypeError, /"errorMode"/)
+        expect(() => hivegate(f.options({ preflight: true }))).to.throw(TypeError, /"preflight"/)
+      })
+
+      it('throws a TypeError for a guard argument that is neither a string nor a function', () => {
+        expect(() => requirePermission('london', 42 as never, 'R')).to.throw(TypeError, /"object"/)
+        expect(() => requirePermission('london', 'x', 'read')).to.throw(TypeError, /"action"/)
+        expect(() => requireDataProvider('', 'x')).to.throw(/"realm"/)
+      })
+    })
+  })
+}
