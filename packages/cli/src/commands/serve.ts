@@ -1,0 +1,42 @@
+import { parse, required } from '../args.js'
+import { loadConfig } from '../config/load-config.js'
+import { CliError, USAGE, type Io } from '../io.js'
+import { startGateway } from '../start-gateway.js'
+
+export const SERVE_HELP = `Usage: hivegate serve --config <hivegate.yml> [--host <host>] [--port <port>]
+
+Runs the authenticating gateway described by the config file: every HTTP request and WebSocket is
+authenticated (cookie, Bearer header or auth message) and checked against the routes before it
+reaches the upstream. Stops on Ctrl-C (SIGINT) or SIGTERM.
+
+Options:
+  --config <file>  YAML config (see the @hivegate/cli README). Required.
+  --host <host>    Listen address, overriding listen.host.
+  --port <port>    Listen port, overriding listen.port (0 picks a free one).
+  -h, --help       Show this help.`
+
+/** Resolves when the gateway has stopped after a signal. */
+export async function serve(argv: readonly string[], io: Io): Promise<number> {
+  const { values } = parse(argv, { config: { type: 'string', short: 'c' }, host: { type: 'string' }, port: { type: 'string' } })
+  if (values.help) return void io.out(SERVE_HELP), 0
+  const loaded = loadConfig(required(values.config, 'config'), io.env, io.cwd)
+  let port: number | undefined
+  if (values.port !== undefined) {
+    port = Number(values.port)
+    if (!/^\d{1,5}$/.test(values.port) || port > 65535) throw new CliError('--port must be a number from 0 to 65535', USAGE)
+  }
+  const { gateway, url } = await startGateway(loaded, { ...(values.host !== undefined && { host: values.host }), ...(port !== undefined && { port }) })
+  io.out(`hivegate gateway listening on ${url.origin} -> ${loaded.config.gateway.target}`)
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  await gateway.close()
+  io.out('hivegate gateway stopped')
+  return 0
+}

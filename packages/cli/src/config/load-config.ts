@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { LineCounter, parseDocument, type Document } from 'yaml'
+import { CliError } from '../io.js'
+import { ConfigProblem, pathText, type ConfigPath } from './check.js'
+import { toServeConfig, type ServeConfig } from './schema.js'
+
+/** Largest config file read, bytes. */
+export const MAX_CONFIG_SIZE = 1024 * 1024
+
+/** A loaded config and a way to point at any of its keys. */
+export interface LoadedConfig {
+  readonly file: string
+  readonly config: ServeConfig
+  /** A `file:line:col: key: message` error for a problem found later (e.g. when the gateway is built). */
+  errorAt(path: ConfigPath, message: string): CliError
+  /** Like {@link errorAt}, for a constructor's error naming an option as `"name"`. */
+  errorFromOption(err: Error): CliError
+}
+
+function lineOf(doc: Document, counter: LineCounter, path: ConfigPath): string {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true)
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range
+    if (range !== undefined) {
+      const { line, col } = counter.linePos(range[0])
+      return `${line}:${col}`
+    }
+  }
+  return '1:1'
+}
+
+function parsePath(text: string): (string | number)[] {
+  return text.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '').map((p) => (/^\d+$/.test(p) ? Number(p) : p))
+}
+
+/**
+ * Reads and validates a `hivegate.yml`. Every problem is a CliError that names the key and its
+ * line, e.g. `hivegate.yml:7:12: auth.clockTolerance: must be a duration ...`.
+ */
+export function loadConfig(file: string, env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): LoadedConfig {
+  const path = resolve(cwd, file)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new CliError(`cannot read config ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  if (Buffer.byteLength(text) > MAX_CONFIG_SIZE) throw new CliError(`config ${file} is larger than ${MAX_CONFIG_SIZE} bytes`)
+  const counter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true })
+  const syntax = doc.errors[0]
+  if (syntax !== undefined) {
+    const { line, col } = counter.linePos(syntax.pos[0])
+    throw new CliError(`${file}:${line}:${col}: invalid YAML: ${syntax.message.split('\n')[0]}`)
+  }
+  const errorAt = (at: ConfigPath, message: string): CliError =>
+    new CliError(`${file}:${lineOf(doc, counter, at)}: ${at.length === 0 ? '(top level)' : pathText(at)}: ${message}`)
+  let config: ServeConfig
+  try {
+    config = toServeConfig(doc.toJS({ maxAliasCount: 100 }), { baseDir: dirname(path), env })
+  } catch (err) {
+    if (err instanceof ConfigProblem) throw errorAt(err.path, err.message)
+    throw err
+  }
+  return {
+    file,
+    config,
+    errorAt,
+    errorFromOption(err) {
+      const named = /"([^"]+)"/.exec(err.message)?.[1]
+      if (named !== undefined) {
+        const p = parsePath(named)
+        const prefixes: ConfigPath[] = [[], ['auth'], ['upstream'], ['limits'], ['auth', 'secrets'], ['auth', 'publicKeys']]
+        for (const prefix of prefixes) {
+          const candidate = [...prefix, ...(p[0] === 'websocket' ? p.slice(1) : p)]
+          if (doc.hasIn(candidate)) return errorAt(candidate, err.message)
+        }
+      }
+      return new CliError(`${file}: ${err.message}`)
+    },
+  }
+}

@@ -1,0 +1,162 @@
+import type { AuthenticatorOptions, BuiltInSourceName, KeySetOptions } from '@hivegate/core'
+import type { GatewayOptions, RouteRule } from '@hivegate/proxy'
+import {
+  boolean, durationSeconds, fail, mapping, optionalString, port, positiveInteger, string, stringList, stringOrList, type ConfigPath,
+} from './check.js'
+import { byKid, configFile, secretValue, type ConfigEnvironment } from './secrets.js'
+
+/** What `hivegate serve` runs: the gateway options and where to listen. */
+export interface ServeConfig {
+  gateway: GatewayOptions
+  listen: { host: string; port: number }
+}
+
+export const LISTEN_DEFAULTS = Object.freeze({ host: '127.0.0.1', port: 8080 })
+const SOURCES: readonly BuiltInSourceName[] = ['cookie', 'bearer', 'authMessage', 'query']
+
+function keys(auth: Record<string, unknown>, where: ConfigEnvironment): KeySetOptions {
+  const set: KeySetOptions = {}
+  const secrets = byKid(auth.secrets, ['auth', 'secrets'], (v, p) => secretValue(v, p, where))
+  if (secrets !== undefined) set.secrets = secrets
+  const publicKeys = byKid(auth.publicKeys, ['auth', 'publicKeys'], (v, p) => configFile(mapping(v, p, ['file']).file, [...p, 'file'], where))
+  if (publicKeys !== undefined) set.publicKeys = publicKeys
+  if (auth.jwks !== undefined) {
+    if (typeof auth.jwks === 'string') set.jwks = auth.jwks
+    else {
+      const jwks = mapping(auth.jwks, ['auth', 'jwks'], ['url', 'allowHttp'])
+      set.jwks = { url: string(jwks.url, ['auth', 'jwks', 'url']), allowHttp: boolean(jwks.allowHttp, ['auth', 'jwks', 'allowHttp']) ?? false }
+    }
+  }
+  if (auth.localJwks !== undefined) {
+    const path = ['auth', 'localJwks', 'file']
+    const text = configFile(mapping(auth.localJwks, ['auth', 'localJwks'], ['file']).file, path, where)
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      fail(path, 'is not a JSON file')
+    }
+    if (!Array.isArray((parsed as { keys?: unknown } | null)?.keys)) fail(path, 'must hold a JWKS: {"keys": [...]}')
+    set.localJwks = parsed as { keys: [] }
+  }
+  if (Object.keys(set).length === 0) fail(['auth'], 'needs at least one of secrets, publicKeys, jwks, localJwks')
+  return set
+}
+
+function authOptions(value: unknown, where: ConfigEnvironment): AuthenticatorOptions {
+  const auth = mapping(value, ['auth'], [
+    'issuer', 'audience', 'cookieName', 'sources', 'requiredClaims', 'clockTolerance', 'maxTokenAge', 'maxTokenLength',
+    'allowedOrigins', 'realm', 'secrets', 'publicKeys', 'jwks', 'localJwks',
+  ])
+  const issuer = stringOrList(auth.issuer, ['auth', 'issuer'])
+  if (issuer === undefined) fail(['auth'], 'needs "issuer"')
+  const sources = stringList(auth.sources, ['auth', 'sources'])
+  sources?.forEach((s, i) => (SOURCES as string[]).includes(s) || fail(['auth', 'sources', i], `must be one of ${SOURCES.join(', ')}`))
+  const options: AuthenticatorOptions = { issuer, keys: keys(auth, where) }
+  const set = <K extends keyof AuthenticatorOptions>(key: K, v: AuthenticatorOptions[K] | undefined): void => {
+    if (v !== undefined) options[key] = v
+  }
+  set('audience', stringOrList(auth.audience, ['auth', 'audience']))
+  set('cookieName', optionalString(auth.cookieName, ['auth', 'cookieName']))
+  set('sources', sources as BuiltInSourceName[] | undefined)
+  set('requiredClaims', stringList(auth.requiredClaims, ['auth', 'requiredClaims']))
+  set('clockTolerance', durationSeconds(auth.clockTolerance, ['auth', 'clockTolerance']))
+  set('maxTokenAge', durationSeconds(auth.maxTokenAge, ['auth', 'maxTokenAge']))
+  set('maxTokenLength', positiveInteger(auth.maxTokenLength, ['auth', 'maxTokenLength']))
+  set('allowedOrigins', stringList(auth.allowedOrigins, ['auth', 'allowedOrigins']))
+  set('realm', optionalString(auth.realm, ['auth', 'realm']))
+  return options
+}
+
+function routes(value: unknown): RouteRule[] | undefined {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value)) fail(['routes'], 'must be a list of rules')
+  return value.map((raw, i) => {
+    const at: ConfigPath = ['routes', i]
+    const rule = mapping(raw, at, ['path', 'methods', 'public', 'permission', 'dataProvider'])
+    const out: RouteRule = { path: string(rule.path, [...at, 'path']) }
+    const methods = stringList(rule.methods, [...at, 'methods'])
+    if (methods !== undefined) out.methods = methods
+    const isPublic = boolean(rule.public, [...at, 'public'])
+    if (isPublic !== undefined) out.public = isPublic
+    const tuple = (key: 'permission' | 'dataProvider', length: number): string[] | undefined => {
+      const list = stringList(rule[key], [...at, key])
+      if (list !== undefined && list.length !== length) fail([...at, key], `must be a list of ${length} strings`)
+      return list
+    }
+    const permission = tuple('permission', 3)
+    if (permission !== undefined) out.permission = permission as [string, string, string]
+    const dataProvider = tuple('dataProvider', 2)
+    if (dataProvider !== undefined) out.dataProvider = dataProvider as [string, string]
+    return out
+  })
+}
+
+function ms(value: unknown, path: ConfigPath): number | undefined {
+  const seconds = durationSeconds(value, path)
+  if (seconds === 0) fail(path, 'must be more than 0')
+  return seconds === undefined ? undefined : seconds * 1000
+}
+
+/** Turns a parsed config document into gateway options; the first problem throws a ConfigProblem naming its key. */
+export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConfig {
+  const root = mapping(raw ?? {}, [], ['listen', 'upstream', 'auth', 'identityHeaders', 'stripCredentials', 'routes', 'limits'])
+  const listen = mapping(root.listen ?? {}, ['listen'], ['host', 'port'])
+  if (root.upstream === undefined) fail([], 'needs "upstream" with a "target" URL')
+  const upstream = mapping(root.upstream, ['upstream'], ['target', 'timeout', 'changeOrigin'])
+  const target = string(upstream.target, ['upstream', 'target'])
+  if (!/^https?:\/\/[^/]/.test(target)) fail(['upstream', 'target'], 'must be an http:// or https:// URL')
+  if (root.auth === undefined) fail([], 'needs "auth" with an issuer and keys')
+  const gateway: GatewayOptions = { target, auth: authOptions(root.auth, where) }
+  const timeout = ms(upstream.timeout, ['upstream', 'timeout'])
+  if (timeout !== undefined) gateway.timeout = timeout
+  const changeOrigin = boolean(upstream.changeOrigin, ['upstream', 'changeOrigin'])
+  if (changeOrigin !== undefined) gateway.changeOrigin = changeOrigin
+  if (root.identityHeaders !== undefined) {
+    const names = mapping(root.identityHeaders, ['identityHeaders'], ['subject', 'tenant', 'claims'])
+    gateway.identityHeaders = {}
+    for (const key of ['subject', 'tenant', 'claims'] as const) {
+      const v = names[key]
+      if (v === undefined) continue
+      gateway.identityHeaders[key] = v === false ? false : string(v, ['identityHeaders', key])
+    }
+  }
+  if (root.stripCredentials !== undefined) {
+    const strip = root.stripCredentials
+    if (typeof strip === 'boolean') gateway.stripCredentials = strip
+    else {
+      const s = mapping(strip, ['stripCredentials'], ['cookie', 'authorization'])
+      gateway.stripCredentials = { cookie: boolean(s.cookie, ['stripCredentials', 'cookie']) ?? false, authorization: boolean(s.authorization, ['stripCredentials', 'authorization']) ?? false }
+    }
+  }
+  const rules = routes(root.routes)
+  if (rules !== undefined) gateway.routes = rules
+  if (root.limits !== undefined) {
+    const l = mapping(root.limits, ['limits'], [
+      'maxHeaderSize', 'headersTimeout', 'requestTimeout', 'maxConnections', 'maxMessageSize', 'maxPendingBytes',
+      'quarantineTimeout', 'maxAuthAttempts', 'maxQuarantined',
+    ])
+    const at = (k: string): ConfigPath => ['limits', k]
+    const limits: NonNullable<GatewayOptions['limits']> = {}
+    const put = (key: keyof typeof limits, v: number | undefined): void => { if (v !== undefined) limits[key] = v }
+    put('maxHeaderSize', positiveInteger(l.maxHeaderSize, at('maxHeaderSize')))
+    put('headersTimeout', ms(l.headersTimeout, at('headersTimeout')))
+    put('requestTimeout', ms(l.requestTimeout, at('requestTimeout')))
+    put('maxConnections', positiveInteger(l.maxConnections, at('maxConnections')))
+    gateway.limits = limits
+    const quarantine: Record<string, number> = {}
+    const q = (key: string, v: number | undefined): void => { if (v !== undefined) quarantine[key] = v }
+    q('quarantineTimeout', ms(l.quarantineTimeout, at('quarantineTimeout')))
+    q('maxAuthAttempts', positiveInteger(l.maxAuthAttempts, at('maxAuthAttempts')))
+    q('maxQuarantined', positiveInteger(l.maxQuarantined, at('maxQuarantined')))
+    gateway.websocket = {
+      quarantine,
+      ...(l.maxMessageSize !== undefined && { maxMessageSize: positiveInteger(l.maxMessageSize, at('maxMessageSize'))! }),
+      ...(l.maxPendingBytes !== undefined && { maxPendingBytes: positiveInteger(l.maxPendingBytes, at('maxPendingBytes'))! }),
+    }
+  }
+  return {
+    gateway,
+    listen: { host: optionalString(listen.host, ['listen', 'host']) ?? LISTEN_DEFAULTS.host, port: port(listen.port, ['listen', 'port']) ?? LISTEN_DEFAULTS.port },
+  }
+}

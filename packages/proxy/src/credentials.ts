@@ -1,0 +1,47 @@
+import type { IncomingHttpHeaders } from 'node:http'
+
+/** Which credentials the upstream must not see. `true` means both. */
+export interface StripCredentialsOptions {
+  /** Remove the auth cookie from `Cookie`, keeping every other cookie. */
+  cookie?: boolean
+  /** Remove the `Authorization` header. */
+  authorization?: boolean
+}
+
+/** Normalised `stripCredentials`. */
+export interface CredentialStripping {
+  readonly cookie: boolean
+  readonly authorization: boolean
+}
+
+/** Validates `stripCredentials` (boolean or object); default strips nothing. */
+export function resolveStripCredentials(value: boolean | StripCredentialsOptions | undefined): CredentialStripping {
+  if (value === undefined || value === false) return { cookie: false, authorization: false }
+  if (value === true) return { cookie: true, authorization: true }
+  if (typeof value !== 'object' || value === null) throw new TypeError('"stripCredentials" must be a boolean or { cookie, authorization }')
+  for (const key of ['cookie', 'authorization'] as const) {
+    if (value[key] !== undefined && typeof value[key] !== 'boolean') throw new TypeError(`"stripCredentials.${key}" must be a boolean`)
+  }
+  return { cookie: value.cookie === true, authorization: value.authorization === true }
+}
+
+/** `Cookie` without `name` (every occurrence); undefined when nothing is left. */
+export function removeCookie(header: string | string[] | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined
+  const text = Array.isArray(header) ? header.join('; ') : header
+  const kept = text
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '' && (pair.includes('=') ? pair.slice(0, pair.indexOf('=')).trim() : pair) !== name)
+  return kept.length === 0 ? undefined : kept.join('; ')
+}
+
+/** Applies `strip` to a header bag in place (the request's headers, before they are copied upstream). */
+export function stripCredentials(headers: IncomingHttpHeaders, strip: CredentialStripping, cookieName: string): void {
+  if (strip.authorization) delete headers.authorization
+  if (strip.cookie && headers.cookie !== undefined) {
+    const rest = removeCookie(headers.cookie, cookieName)
+    if (rest === undefined) delete headers.cookie
+    else headers.cookie = rest
+  }
+}

@@ -1,0 +1,95 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { authProxy, type AuthProxy } from './auth-proxy.js'
+import type { AuthProxyOptions } from './options.js'
+
+/** Limits of the gateway's own HTTP server (every one bounds what a client can hold). */
+export interface GatewayLimits {
+  /** Largest request head, bytes. Default 16 KiB. */
+  maxHeaderSize?: number
+  /** Time to receive a request head, ms. Default 30 000. */
+  headersTimeout?: number
+  /** Time to receive a whole request, ms. Default 120 000. */
+  requestTimeout?: number
+  /** Open client connections at once. Default 10 000. */
+  maxConnections?: number
+}
+
+/** Options of {@link createGateway}: the proxy's plus server limits. */
+export interface GatewayOptions extends AuthProxyOptions {
+  limits?: GatewayLimits
+}
+
+/** A standalone gateway server. */
+export interface Gateway {
+  readonly server: Server
+  readonly proxy: AuthProxy
+  /** Listens; resolves to the base URL, e.g. `http://127.0.0.1:8080`. Rejects on EADDRINUSE and the like. */
+  listen(port: number, host?: string): Promise<URL>
+  /** Stops accepting, ends relayed WebSockets and open connections. */
+  close(): Promise<void>
+}
+
+export const GATEWAY_LIMIT_DEFAULTS = Object.freeze({
+  maxHeaderSize: 16 * 1024,
+  headersTimeout: 30_000,
+  requestTimeout: 120_000,
+  maxConnections: 10_000,
+})
+
+function limit(name: keyof GatewayLimits, limits: GatewayLimits | undefined): number {
+  const value = limits?.[name]
+  if (value === undefined) return GATEWAY_LIMIT_DEFAULTS[name]
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw new RangeError(`"limits.${name}" must be a positive integer`)
+  return value
+}
+
+/**
+ * A `node:http` server running {@link authProxy}: what `hivegate serve` starts.
+ *
+ * @example
+ * ```ts
+ * const gw = createGateway({ target: 'http://127.0.0.1:4000', auth: { issuer: 'platform', keys } })
+ * const url = await gw.listen(8080, '127.0.0.1')
+ * ```
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  if (options.limits !== undefined && (typeof options.limits !== 'object' || options.limits === null)) throw new TypeError('"limits" must be an object')
+  const headersTimeout = limit('headersTimeout', options.limits)
+  const requestTimeout = Math.max(limit('requestTimeout', options.limits), headersTimeout)
+  const proxy = authProxy(options)
+  const server = createServer({ maxHeaderSize: limit('maxHeaderSize', options.limits), headersTimeout, requestTimeout }, (req, res) => {
+    void proxy.middleware(req, res)
+  })
+  server.maxConnections = limit('maxConnections', options.limits)
+  server.on('upgrade', proxy.upgrade)
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
+    else socket.destroy()
+  })
+
+  return {
+    server,
+    proxy,
+    listen(port, host = '127.0.0.1') {
+      return new Promise<URL>((resolve, reject) => {
+        const onError = (err: Error): void => reject(err)
+        server.once('error', onError)
+        server.listen(port, host, () => {
+          server.off('error', onError)
+          const address = server.address() as AddressInfo
+          const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
+          resolve(new URL(`http://${shown}:${address.port}`))
+        })
+      })
+    },
+    async close() {
+      await proxy.close()
+      await new Promise<void>((resolve) => {
+        if (!server.listening) return resolve()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+    },
+  }
+}

@@ -1,0 +1,21 @@
+import { AuthError, assertDataProvider, assertPermission, type AuthContext } from '@hivegate/core'
+import { fillParams, type RouteMatch } from './routes.js'
+
+/**
+ * Enforces the matched rule's `permission` and `dataProvider` on `auth` (rejects with
+ * `insufficient_permission`); a request without an AuthContext fails any rule that needs one.
+ */
+export function enforceRule(match: RouteMatch, auth: AuthContext | undefined): void {
+  const rule = match.rule
+  if (rule === undefined || rule.public === true) return
+  if (rule.permission === undefined && rule.dataProvider === undefined) return
+  if (auth === undefined) throw new AuthError('credentials_required')
+  if (rule.permission !== undefined) {
+    const [realm, object, action] = rule.permission
+    assertPermission(auth, fillParams(realm, match.params), fillParams(object, match.params), action)
+  }
+  if (rule.dataProvider !== undefined) {
+    const [realm, object] = rule.dataProvider
+    assertDataProvider(auth, fillParams(realm, match.params), fillParams(object, match.params))
+  }
+}
