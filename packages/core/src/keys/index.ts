@@ -103,10 +103,10 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
       if (kid !== undefined && typeof kid !== 'string') throw refuseKid()
       let set = single
       if (set === undefined) {
-        const iss = claims.iss
+        const iss = claims?.iss
         set = typeof iss === 'string' ? byIssuer.get(iss) : undefined
         if (set === undefined) throw refuseIssuer()
-      } else if (expected !== undefined && !(typeof claims.iss === 'string' && expected.has(claims.iss))) {
+      } else if (expected !== undefined && !(typeof claims?.iss === 'string' && expected.has(claims.iss))) {
         throw refuseIssuer()
       }
       if (!set.algorithms.has(alg as Algorithm)) throw refuseAlg()

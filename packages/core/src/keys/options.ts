@@ -1,4 +1,5 @@
 import type { Algorithm, RemoteJwksOptions } from '../types.js'
+import { assertBoolean, assertFiniteNumber, assertNonNegativeInteger, assertPositiveInteger } from '../options.js'
 import { ALGORITHMS, isAlgorithm } from './algorithms.js'
 
 /** Defaults of a remote JWKS (`keys.jwks`), in milliseconds and bytes. */
@@ -30,14 +31,6 @@ export interface ResolvedJwksOptions {
 // AbortSignal.timeout and setTimeout take at most a signed 32-bit number of ms.
 const MAX_TIMEOUT = 2 ** 31 - 1
 
-function number(value: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`"${name}" must be a finite number`)
-  if (value < min || value > max) {
-    throw new RangeError(`"${name}" must be ${min === 0 ? 'non-negative' : `at least ${min}`}${max < Number.MAX_SAFE_INTEGER ? ` and at most ${max}` : ''}`)
-  }
-  return value
-}
-
 /** Validates `keys.jwks` (a URL or RemoteJwksOptions) and fills in the defaults. */
 export function resolveJwksOptions(input: unknown, name: string): ResolvedJwksOptions {
   const given: RemoteJwksOptions =
@@ -50,7 +43,7 @@ export function resolveJwksOptions(input: unknown, name: string): ResolvedJwksOp
   } catch {
     throw new TypeError(`"${name}.url" must be an absolute URL`)
   }
-  if (typeof o.allowHttp !== 'boolean') throw new TypeError(`"${name}.allowHttp" must be a boolean`)
+  assertBoolean(`${name}.allowHttp`, o.allowHttp)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && o.allowHttp)) {
     throw new TypeError(`"${name}.url" must be an https: URL (http: only with "allowHttp: true")`)
   }
@@ -60,15 +53,13 @@ export function resolveJwksOptions(input: unknown, name: string): ResolvedJwksOp
   if (typeof headers !== 'object' || headers === null || Object.values(headers).some((v) => typeof v !== 'string')) {
     throw new TypeError(`"${name}.headers" must be an object of strings`)
   }
-  return Object.freeze({
-    url,
-    cacheMaxAge: number(o.cacheMaxAge, `${name}.cacheMaxAge`, 1),
-    cooldown: number(o.cooldown, `${name}.cooldown`, 0),
-    timeout: number(o.timeout, `${name}.timeout`, 1, MAX_TIMEOUT),
-    maxResponseSize: Math.floor(number(o.maxResponseSize, `${name}.maxResponseSize`, 1)),
-    staleIfError: number(o.staleIfError, `${name}.staleIfError`, 0),
-    headers: Object.freeze({ ...headers }),
-  })
+  assertPositiveInteger(`${name}.cacheMaxAge`, o.cacheMaxAge)
+  assertNonNegativeInteger(`${name}.cooldown`, o.cooldown)
+  assertFiniteNumber(`${name}.timeout`, o.timeout, { min: 1, max: MAX_TIMEOUT })
+  assertPositiveInteger(`${name}.maxResponseSize`, o.maxResponseSize)
+  assertNonNegativeInteger(`${name}.staleIfError`, o.staleIfError)
+  const { cacheMaxAge, cooldown, timeout, maxResponseSize, staleIfError } = o
+  return Object.freeze({ url, cacheMaxAge, cooldown, timeout, maxResponseSize, staleIfError, headers: Object.freeze({ ...headers }) })
 }
 
 /** Validates the `algorithms` allowlist; `none` in any casing is refused. Default: every algorithm. */

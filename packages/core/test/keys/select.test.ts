@@ -112,6 +112,9 @@ describe('keys: selecting the keys for a token', () => {
         const err = await refusal(() => s.select({ alg: 'HS256', kid: 'kid-1' }, { iss: iss as string }))
         expect(err.message).to.equal("The token's issuer is not accepted")
       }
+      for (const claims of [null, 42, 'a.example']) {
+        await refusal(() => s.select({ alg: 'HS256', kid: 'kid-1' }, claims as never))
+      }
     })
 
     it('with "keys", refuses an iss other than "issuer" before any key work', async () => {
