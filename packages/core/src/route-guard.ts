@@ -1,9 +1,14 @@
+import { AuthError } from './errors.js'
 import { assertDataProvider, assertPermission } from './guards.js'
 import { optionTypeError } from './options.js'
 import type { AuthContext } from './types.js'
 
-/** An argument of a permission guard: a fixed string, or a function of the host's request. */
-export type GuardArgument<R> = string | ((request: R) => string)
+/**
+ * An argument of a permission guard: a fixed string, or a function of the host's request. The
+ * function may return an array of path segments (an Express 5 wildcard parameter such as
+ * `/objects/*id`), which is joined with '/'; undefined or '' refuses the request.
+ */
+export type GuardArgument<R> = string | ((request: R) => string | readonly string[] | undefined)
 
 /**
  * A permission check bound to its arguments: throws an AuthError (`credentials_required` or
@@ -11,14 +16,25 @@ export type GuardArgument<R> = string | ((request: R) => string)
  */
 export type Guard<R> = (auth: AuthContext | undefined, request: R) => void
 
-type Resolve<R> = (request: R) => string
+type Resolve<R> = (request: R) => string | undefined
+
+function asName(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.length > 0 ? value : undefined
+  if (Array.isArray(value) && value.length > 0 && value.every((part) => typeof part === 'string')) return value.join('/')
+  return undefined
+}
 
 function argument<R>(name: string, value: GuardArgument<R>): Resolve<R> {
-  if (typeof value === 'function') return value
+  if (typeof value === 'function') return (request) => asName(value(request))
   if (typeof value !== 'string' || value.length === 0) {
     throw optionTypeError(name, 'a non-empty string or a function of the request', value)
   }
   return () => value
+}
+
+// A name the request does not supply must not match a '*' pattern: refuse before any matching.
+function unresolved(auth: AuthContext | undefined): never {
+  throw new AuthError(auth === undefined || auth === null ? 'credentials_required' : 'insufficient_permission')
 }
 
 /**
@@ -38,7 +54,13 @@ export function permissionGuard<R>(realm: GuardArgument<R>, object: GuardArgumen
     throw optionTypeError('action', "letters among C, R, U, D and * (e.g. 'R' or 'CU')", action)
   }
   const actionOf = argument('action', action)
-  return (auth, request) => assertPermission(auth, realmOf(request), objectOf(request), actionOf(request))
+  return (auth, request) => {
+    const realmName = realmOf(request)
+    const objectName = objectOf(request)
+    const letters = actionOf(request)
+    if (realmName === undefined || objectName === undefined || letters === undefined) unresolved(auth)
+    assertPermission(auth, realmName, objectName, letters)
+  }
 }
 
 /**
@@ -52,5 +74,10 @@ export function permissionGuard<R>(realm: GuardArgument<R>, object: GuardArgumen
 export function dataProviderGuard<R>(realm: GuardArgument<R>, object: GuardArgument<R>): Guard<R> {
   const realmOf = argument('realm', realm)
   const objectOf = argument('object', object)
-  return (auth, request) => assertDataProvider(auth, realmOf(request), objectOf(request))
+  return (auth, request) => {
+    const realmName = realmOf(request)
+    const objectName = objectOf(request)
+    if (realmName === undefined || objectName === undefined) unresolved(auth)
+    assertDataProvider(auth, realmName, objectName)
+  }
 }

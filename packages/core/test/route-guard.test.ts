@@ -38,9 +38,21 @@ describe('permissionGuard', () => {
     expect(codeOf(() => guard(auth, req({ action: 'D' })))).to.equal('insufficient_permission')
   })
 
-  it('refuses, rather than throws a TypeError, when a function returns no string', () => {
-    const guard = permissionGuard<FakeRequest>('london', (r) => r.params.missing!, 'R')
-    expect(codeOf(() => guard(auth, req({})))).to.equal('insufficient_permission')
+  it('refuses, rather than throws, when a function returns no name, even against a * pattern', () => {
+    const everything = { per: { '*': { '*': 'CRUD' } } }
+    const admin = createAuthContext(TOKEN, 'bearer', everything, compilePermissions(everything))
+    const guard = permissionGuard<FakeRequest>('london', (r) => r.params.missing, 'R')
+    expect(codeOf(() => guard(admin, req({})))).to.equal('insufficient_permission')
+    expect(codeOf(() => guard(admin, req({ missing: '' })))).to.equal('insufficient_permission')
+    expect(codeOf(() => guard(undefined, req({})))).to.equal('credentials_required')
+    expect(codeOf(() => guard(admin, req({ missing: 'x' })))).to.equal('passed')
+  })
+
+  it('joins an array of path segments (an Express 5 wildcard parameter) with /', () => {
+    const guard = permissionGuard<{ segments: string[] }>('london', (r) => r.segments, 'U')
+    expect(codeOf(() => guard(auth, { segments: ['deliveryRides', 'johndoe-123'] }))).to.equal('passed')
+    expect(codeOf(() => guard(auth, { segments: ['deliveryRides', 'other'] }))).to.equal('insufficient_permission')
+    expect(codeOf(() => guard(auth, { segments: [] }))).to.equal('insufficient_permission')
   })
 
   it('answers credentials_required without an auth context', () => {

@@ -17,16 +17,16 @@ const ok = (_req: Request, res: Response) => {
 for (const [name, express] of EXPRESS_HOSTS) {
   describeHttpAdapter(name, (options) => {
     const app = express()
-    app.get('/unguarded/realms/:realm/objects/:id', requirePermission((r) => r.params.realm!, (r) => r.params.id!, 'R'), ok)
+    app.get('/unguarded/realms/:realm/objects/:id', requirePermission((r) => r.params.realm, (r) => r.params.id, 'R'), ok)
     app.use(hivegate(options as HivegateOptions))
     app.options('/whoami', (_req, res) => {
       res.status(204).end()
     })
     app.all('/whoami', whoami)
-    app.get('/realms/:realm/objects/:id', requirePermission((r) => r.params.realm!, (r) => r.params.id!, 'R'), ok)
-    app.post('/realms/:realm/objects/:id', requirePermission((r) => r.params.realm!, (r) => r.params.id!, 'CU'), ok)
-    app.delete('/realms/london/objects/:id', requirePermission('london', (r) => r.params.id!, 'D'), ok)
-    app.get('/providers/:realm/:id', requireDataProvider((r) => r.params.realm!, (r) => r.params.id!), ok)
+    app.get('/realms/:realm/objects/:id', requirePermission((r) => r.params.realm, (r) => r.params.id, 'R'), ok)
+    app.post('/realms/:realm/objects/:id', requirePermission((r) => r.params.realm, (r) => r.params.id, 'CU'), ok)
+    app.delete('/realms/london/objects/:id', requirePermission('london', (r) => r.params.id, 'D'), ok)
+    app.get('/providers/:realm/:id', requireDataProvider((r) => r.params.realm, (r) => r.params.id), ok)
     return app
   })
 
@@ -92,7 +92,7 @@ for (const [name, express] of EXPRESS_HOSTS) {
         const seen: string[] = []
         const app = express()
         app.use(hivegate(f.options({ errorMode: 'next' })))
-        app.get('/realms/:realm', requirePermission((r) => r.params.realm!, 'anything', 'R'), ok)
+        app.get('/realms/:realm', requirePermission((r) => r.params.realm, 'anything', 'R'), ok)
         const handler: ErrorRequestHandler = (err, _req, res, _next) => {
           expect(isAuthError(err)).to.equal(true)
           seen.push(`${err.code}:${err.realm}`)
