@@ -65,6 +65,17 @@ for (const [name, express] of EXPRESS_HOSTS) {
         expectRefusal(await request(app).get('/rides/other').set('Authorization', auth), 403, 'insufficient_permission', 'insufficient_scope')
       })
 
+      it('guards an object id spread over a wildcard path', async () => {
+        const app = express()
+        app.use(hivegate(f.options()))
+        // Express 5 names a wildcard and gives its segments as an array; Express 4 gives one string.
+        if (name === 'express 5') app.put('/objects/*id', requirePermission('london', (r) => r.params.id, 'U'), ok)
+        else app.put('/objects/*', requirePermission('london', (r) => r.params[0], 'U'), ok)
+        const auth = `Bearer ${await f.token()}`
+        expect((await request(app).put('/objects/deliveryRides/johndoe-123').set('Authorization', auth)).status).to.equal(200)
+        expectRefusal(await request(app).put('/objects/deliveryRides/other').set('Authorization', auth), 403, 'insufficient_permission', 'insufficient_scope')
+      })
+
       it('a sub-app mounted after it sees the same req.auth', async () => {
         const app = express()
         const sub = express()
