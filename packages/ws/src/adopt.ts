@@ -40,7 +40,7 @@ export function adopt(
   wss: WebSocketServer,
   ws: WebSocket,
   ctx: Omit<SessionContext<WebSocket>, 'onTrusted'>,
-  onTrusted: (ws: WebSocket, auth: AuthContext) => void,
+  onTrusted: (session: Session<WebSocket>, auth: AuthContext) => void,
   auth: AuthContext | undefined,
 ): Session<WebSocket> {
   const emit: Emit = ws.emit
@@ -64,7 +64,7 @@ export function adopt(
       onTrusted(s) {
         bounds.forEach((b, i) => (b._maxPayload = saved[i]))
         if (ws.readyState === ws.OPEN) wss.clients?.add(ws)
-        onTrusted(ws, s.auth!)
+        onTrusted(s, s.auth!)
       },
     },
   )

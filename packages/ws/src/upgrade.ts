@@ -98,8 +98,8 @@ export function createUpgradeHandler(wss: WebSocketServer, options: WsAuthOption
     wss.handleUpgrade(req, socket, head, (ws) => {
       adopted = true
       const session = adopt(wss, ws, context, (trusted, current) => {
-        quarantined.delete(session)
-        wss.emit('connection', trusted, req, current)
+        quarantined.delete(trusted)
+        wss.emit('connection', ws, req, current)
       }, auth)
       if (session.state === 'quarantined') {
         quarantined.add(session)
