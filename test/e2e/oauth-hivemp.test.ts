@@ -1,0 +1,326 @@
+import { expect } from 'chai'
+import express from 'express'
+import Koa from 'koa'
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
+import { WebSocket, WebSocketServer } from 'ws'
+import { createAuthenticator, isAuthError } from '@hivegate/core'
+import { hivempLogin, type HivempLoginOptions, type LoginFlow } from '@hivegate/oauth'
+import { attachAuth } from '@hivegate/ws'
+import { Browser } from '../helpers/cookie-jar.js'
+import { encodeSession, startHivempStandin, type HivempStandin } from '../helpers/hivemp-standin.js'
+import { secret } from '../helpers/keys.js'
+import { close, listen } from '../helpers/listen.js'
+
+const ISSUER = 'https://game.test'
+const KID = 'web-1'
+const PROJECT = { id: 'project-42', publicKey: 'public-key-42', name: 'Test game' }
+
+interface Setup {
+  base: string
+  server: Server
+  standin: HivempStandin
+  login: LoginFlow
+  key: Buffer
+  sessions: unknown[]
+}
+
+function meHandler(key: Buffer): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const authenticator = createAuthenticator({ keys: { secrets: { [KID]: key } }, issuer: ISSUER })
+  return async (req, res) => {
+    try {
+      const auth = await authenticator.authenticate({ headers: req.headers, url: req.url ?? '/', method: req.method ?? 'GET' })
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ source: auth?.source, token: auth?.token, claims: auth?.claims }))
+    } catch (err) {
+      res.writeHead(isAuthError(err) ? err.status : 500).end(isAuthError(err) ? err.code : 'error')
+    }
+  }
+}
+
+function app(framework: 'express' | 'koa', login: LoginFlow, me: ReturnType<typeof meHandler>): RequestListener {
+  if (framework === 'express') {
+    const a = express()
+    a.use('/auth', login.express())
+    a.get('/me', (req, res) => void me(req, res))
+    return a
+  }
+  const k = new Koa()
+  k.use(login.koa())
+  k.use(async (ctx) => {
+    if (ctx.path !== '/me') return
+    ctx.respond = false
+    await me(ctx.req, ctx.res)
+  })
+  return k.callback()
+}
+
+async function setup(framework: 'express' | 'koa', extra: Partial<HivempLoginOptions> = {}): Promise<Setup> {
+  let handler: RequestListener = (_req, res) => void res.writeHead(503).end()
+  const server = createServer((req, res) => handler(req, res))
+  const base = await listen(server)
+  const standin = await startHivempStandin({ project: { ...PROJECT, websiteUrl: `${base}/` } })
+  const key = secret()
+  const sessions: unknown[] = []
+  const login = hivempLogin({
+    clientId: PROJECT.publicKey,
+    projectId: PROJECT.id,
+    websiteUrl: `${base}/`,
+    redirectUri: `${base}/auth/callback`,
+    requestedRole: 'player',
+    showLegacyLoginLink: false,
+    authorizeUrl: standin.authorizeUrl,
+    apiUrl: standin.apiUrl,
+    allowHttpLocalhost: true,
+    session: { secret: key, kid: KID, issuer: ISSUER, ttl: '1h' },
+    onSession: (event) => void sessions.push(event.session),
+    ...extra,
+  })
+  handler = app(framework, login, meHandler(key))
+  return { base, server, standin, login, key, sessions }
+}
+
+interface CallbackPage {
+  csrf: string
+  sessionData: string
+  response: Response
+}
+
+/** /login → the stand-in's /oauth → the callback page; what its script would post. */
+async function reachCallbackPage(browser: Browser, s: Setup, returnTo = '/me'): Promise<CallbackPage> {
+  const start = await browser.fetch(`${s.base}/auth/login?returnTo=${encodeURIComponent(returnTo)}`)
+  expect(start.status).to.equal(303)
+  const provider = await browser.fetch(start.headers.get('location')!)
+  expect(provider.status).to.equal(302)
+  const back = new URL(provider.headers.get('location')!)
+  const sessionData = /^#session=(.+)$/.exec(back.hash)![1]!
+  const response = await browser.fetch(back)
+  const html = await response.clone().text()
+  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+  return { csrf, sessionData, response }
+}
+
+function postCallback(browser: Browser, s: Setup, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  return browser.fetch(`${s.base}/auth/callback`, { method: 'POST', body: new URLSearchParams(fields), headers: { origin: s.base, ...headers } })
+}
+
+async function expectFailure(res: Response, status: number, code: string): Promise<void> {
+  expect(res.status).to.equal(status)
+  expect(res.headers.getSetCookie()).to.deep.equal([])
+  expect(await res.json()).to.include({ error: code })
+}
+
+function decodePayload(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
+}
+
+for (const framework of ['express', 'koa'] as const) {
+  describe(`HiveMP login against the local stand-in (${framework})`, () => {
+    let s: Setup
+    beforeEach(async () => {
+      s = await setup(framework)
+    })
+    afterEach(async () => {
+      await close(s.server)
+      await s.standin.close()
+    })
+
+    it('redirects to the provider with client_id, redirect_uri, requested_role and show_legacy_login_link', async () => {
+      const res = await new Browser().fetch(`${s.base}/auth/login`)
+      const url = new URL(res.headers.get('location')!)
+      expect(`${url.origin}${url.pathname}`).to.equal(s.standin.authorizeUrl)
+      expect(Object.fromEntries(url.searchParams)).to.deep.equal({
+        client_id: PROJECT.publicKey,
+        redirect_uri: `${s.base}/auth/callback`,
+        requested_role: 'player',
+        show_legacy_login_link: 'false',
+      })
+      expect(res.headers.getSetCookie()[0]).to.match(/^hg_hivemp_login=[\w-]+; Path=\/auth; Max-Age=600; HttpOnly; SameSite=Lax$/)
+    })
+
+    it('serves a callback page with a nonce CSP, no-store and no-referrer, then verifies and sets the session cookie', async () => {
+      const browser = new Browser()
+      const page = await reachCallbackPage(browser, s)
+      expect(page.response.status).to.equal(200)
+      expect(page.response.headers.get('cache-control')).to.equal('no-store')
+      expect(page.response.headers.get('referrer-policy')).to.equal('no-referrer')
+      const csp = page.response.headers.get('content-security-policy')!
+      const nonce = /script-src 'nonce-([^']+)'/.exec(csp)![1]!
+      const html = await page.response.text()
+      expect(html).to.include(`<script nonce="${nonce}">`)
+      expect(csp).to.include("default-src 'none'")
+      expect(page.csrf).to.have.length.greaterThan(20)
+
+      const done = await postCallback(browser, s, { csrf: page.csrf, session: page.sessionData })
+      expect(done.status).to.equal(303)
+      expect(done.headers.get('location')).to.equal('/me')
+      expect(s.standin.apiCalls.map((c) => c.path)).to.deep.equal(['project', 'session'])
+      const provided = JSON.parse(Buffer.from(page.sessionData, 'base64').toString()) as { id: string; accountId: string; apiKey: string; expiry: number }
+      expect(s.standin.apiCalls.every((c) => c.apiKey === provided.apiKey)).to.equal(true)
+      const cookie = browser.jar.get('hg_token')!
+      expect(cookie).to.include({ httpOnly: true, path: '/', sameSite: 'Lax' })
+      expect(browser.jar.get('hg_hivemp_login')).to.equal(undefined)
+      expect(s.sessions).to.have.length(1)
+
+      const claims = decodePayload(cookie.value)
+      expect(claims).to.include({ sub: provided.accountId, sid: provided.id, tnd: PROJECT.id, role: 'player', iss: ISSUER })
+      expect(claims.exp as number).to.be.at.most(provided.expiry)
+      expect(JSON.stringify(claims)).to.not.include(provided.apiKey)
+
+      const me = await browser.fetch(`${s.base}/me`)
+      expect(me.status).to.equal(200)
+      expect(await me.json()).to.deep.include({ source: 'cookie', token: cookie.value })
+    })
+
+    it('authenticates a WebSocket upgrade with the session cookie', async () => {
+      const browser = new Browser()
+      const page = await reachCallbackPage(browser, s)
+      await postCallback(browser, s, { csrf: page.csrf, session: page.sessionData })
+      const wss = new WebSocketServer({ noServer: true })
+      const auth = attachAuth(s.server, wss, { keys: { secrets: { [KID]: s.key } }, issuer: ISSUER })
+      wss.on('connection', (ws, _req, context) => ws.send(JSON.stringify({ subject: (context as { subject?: string } | undefined)?.subject })))
+      try {
+        const ws = new WebSocket(`${s.base.replace('http', 'ws')}/live`, { origin: s.base, headers: { cookie: browser.jar.header(`${s.base}/live`)! } })
+        const messages = await new Promise<unknown[]>((resolve, reject) => {
+          const seen: unknown[] = []
+          ws.on('message', (data) => {
+            seen.push(JSON.parse(String(data)))
+            if (seen.length === 2) resolve(seen)
+          })
+          ws.once('error', reject)
+        })
+        expect(messages[0]).to.have.nested.property('[0].res', 'suc')
+        expect(messages[1]).to.deep.equal({ subject: 'account-1' })
+        ws.close()
+        await new Promise((resolve) => ws.once('close', resolve))
+      } finally {
+        auth.close()
+        wss.close()
+      }
+    })
+
+    it('refuses a POST whose CSRF value is not the one of this login', async () => {
+      const browser = new Browser()
+      const page = await reachCallbackPage(browser, s)
+      await expectFailure(await postCallback(browser, s, { csrf: 'x'.repeat(32), session: page.sessionData }), 403, 'csrf_mismatch')
+      expect(s.standin.apiCalls).to.deep.equal([])
+    })
+
+    it('refuses a POST without the login cookie', async () => {
+      const page = await reachCallbackPage(new Browser(), s)
+      await expectFailure(await postCallback(new Browser(), s, { csrf: page.csrf, session: page.sessionData }), 400, 'login_state_missing')
+    })
+
+    it('refuses the callback page without a login in progress', async () => {
+      const res = await fetch(`${s.base}/auth/callback`, { headers: { accept: 'text/html' } })
+      expect(res.status).to.equal(400)
+      expect(res.headers.getSetCookie()).to.deep.equal([])
+      expect(await res.text()).to.include('login_state_missing')
+    })
+  })
+}
+
+describe('HiveMP login failures (express)', () => {
+  let s: Setup
+  let browser: Browser
+  let page: CallbackPage
+  const provided = (): Record<string, unknown> => JSON.parse(Buffer.from(page.sessionData, 'base64').toString()) as Record<string, unknown>
+  beforeEach(async () => {
+    s = await setup('express', { providerTimeout: 200 })
+    browser = new Browser()
+    page = await reachCallbackPage(browser, s)
+  })
+  afterEach(async () => {
+    await close(s.server)
+    await s.standin.close()
+  })
+
+  const post = (session: string, headers: Record<string, string> = {}): Promise<Response> => postCallback(browser, s, { csrf: page.csrf, session }, headers)
+
+  it('refuses a replayed POST', async () => {
+    const cookie = browser.jar.header(`${s.base}/auth/callback`)!
+    expect((await post(page.sessionData)).status).to.equal(303)
+    await expectFailure(await postCallback(new Browser(), s, { csrf: page.csrf, session: page.sessionData }, { cookie }), 400, 'login_state_replayed')
+  })
+
+  it('refuses session data that is not base64 JSON of the documented shape', async () => {
+    await expectFailure(await post('%%%'), 400, 'session_data_invalid')
+    await expectFailure(await post(Buffer.from('not json').toString('base64')), 400, 'session_data_invalid')
+    await expectFailure(await post(encodeSession([provided()])), 400, 'session_data_invalid')
+  })
+
+  for (const [name, change] of [
+    ['an extra field', { role: 'admin' }],
+    ['a numeric id', { id: 7 }],
+    ['a string expiry', { expiry: '9999999999' }],
+    ['no apiKey', { apiKey: undefined }],
+  ] as const) {
+    it(`refuses session data with ${name}`, async () => {
+      await expectFailure(await post(encodeSession({ ...provided(), ...change })), 400, 'session_data_invalid')
+      expect(s.standin.apiCalls).to.deep.equal([])
+    })
+  }
+
+  it('refuses an expired provider session', async () => {
+    await expectFailure(await post(encodeSession({ ...provided(), expiry: Math.floor(Date.now() / 1000) - 1 })), 400, 'session_expired')
+  })
+
+  it('refuses tampered session data: another session id', async () => {
+    await expectFailure(await post(encodeSession({ ...provided(), id: 'someone-else' })), 401, 'session_mismatch')
+  })
+
+  it('refuses tampered session data: another account', async () => {
+    await expectFailure(await post(encodeSession({ ...provided(), accountId: 'admin' })), 401, 'session_mismatch')
+  })
+
+  it('refuses tampered session data: an unknown key', async () => {
+    await expectFailure(await post(encodeSession({ ...provided(), apiKey: 'guessed' })), 401, 'provider_rejected')
+  })
+
+  it('refuses a session of another project', async () => {
+    await expectFailure(await post(encodeSession({ ...provided(), projectId: 'other' })), 401, 'project_mismatch')
+  })
+
+  it('refuses when /project/public names another project', async () => {
+    s.standin.behaviour.project = 'wrong-id'
+    await expectFailure(await post(page.sessionData), 401, 'project_mismatch')
+  })
+
+  it('refuses when /session returns another session', async () => {
+    s.standin.behaviour.session = 'wrong-id'
+    await expectFailure(await post(page.sessionData), 401, 'session_mismatch')
+  })
+
+  it('answers provider_error on a non-2xx answer and on bad JSON', async () => {
+    s.standin.behaviour.project = 'error'
+    await expectFailure(await post(page.sessionData), 502, 'provider_error')
+    s.standin.behaviour.project = 'ok'
+    s.standin.behaviour.session = 'bad-json'
+    const fresh = await reachCallbackPage(browser, s)
+    await expectFailure(await postCallback(browser, s, { csrf: fresh.csrf, session: fresh.sessionData }), 502, 'provider_error')
+  })
+
+  it('answers provider_timeout when the provider does not answer', async () => {
+    s.standin.behaviour.session = 'hang'
+    await expectFailure(await post(page.sessionData), 504, 'provider_timeout')
+  })
+
+  it('answers provider_unavailable when the provider is down', async () => {
+    await s.standin.close()
+    await expectFailure(await post(page.sessionData), 502, 'provider_unavailable')
+  })
+
+  it('refuses a body over maxBodySize', async () => {
+    await expectFailure(await post('A'.repeat(20000)), 413, 'payload_too_large')
+  })
+
+  it('refuses a POST from another origin', async () => {
+    await expectFailure(await post(page.sessionData, { origin: 'https://evil.example' }), 403, 'origin_not_allowed')
+  })
+
+  it('refuses an onSession hook failure without setting a cookie', async () => {
+    await close(s.server)
+    await s.standin.close()
+    s = await setup('express', { onSession: () => Promise.reject(new Error('database down')) })
+    page = await reachCallbackPage(browser, s)
+    await expectFailure(await post(page.sessionData), 500, 'session_hook_failed')
+  })
+})
