@@ -13,9 +13,90 @@ const DEFAULTS = Object.freeze({ max: 100_000 })
 /** Longest `jti` accepted, characters. */
 export const MAX_JTI_LENGTH = 1024
 
+/** The built-in list; the verifier reads {@link InMemoryRevocationList.revoked} directly on its hot path. */
+export class InMemoryRevocationList implements RevocationList {
+  readonly #until = new Map<string, number>()
+  readonly #listeners = new Set<(jti: string) => void>()
+  readonly #clock: Clock
+  readonly #max: number
+  #version = 0
+
+  constructor(clock: Clock, max: number) {
+    this.#clock = clock
+    this.#max = max
+  }
+
+  revoke(jti: string, until?: number): void {
+    if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
+      throw new TypeError(`"jti" must be a non-empty string of at most ${MAX_JTI_LENGTH} characters`)
+    }
+    if (until !== undefined && (typeof until !== 'number' || Number.isNaN(until))) throw new TypeError('"until" must be epoch milliseconds')
+    const now = this.#clock.now()
+    const last = until ?? Infinity
+    if (last <= now) return
+    const entries = this.#until
+    const previous = entries.get(jti)
+    if (previous !== undefined && previous > now) {
+      if (last > previous) entries.set(jti, last)
+      return
+    }
+    if (previous === undefined && entries.size >= this.#max) {
+      for (const [id, end] of entries) if (end <= now) entries.delete(id)
+      if (entries.size >= this.#max) throw new RangeError(`the revocation list is full ("max" is ${this.#max})`)
+    }
+    entries.set(jti, last)
+    this.#version++
+    let failure: { error: unknown } | undefined
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(jti)
+      } catch (error) {
+        failure ??= { error }
+      }
+    }
+    if (failure !== undefined) throw failure.error
+  }
+
+  restore(jti: string): void {
+    this.#until.delete(jti)
+  }
+
+  has(jti: string): boolean {
+    const entries = this.#until
+    const end = entries.get(jti)
+    if (end === undefined) return false
+    if (end > this.#clock.now()) return true
+    entries.delete(jti)
+    return false
+  }
+
+  /** {@link has} for a claim value of any type, with a fast exit while the list is empty. */
+  revoked(jti: unknown): boolean {
+    return this.#until.size !== 0 && typeof jti === 'string' && this.has(jti)
+  }
+
+  /** Changes whenever a `jti` is added, so a caller can skip lookups it made at the same version. */
+  get version(): number {
+    return this.#version
+  }
+
+  get size(): number {
+    return this.#until.size
+  }
+
+  onRevoke(listener: (jti: string) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('"listener" must be a function')
+    this.#listeners.add(listener)
+    return () => {
+      this.#listeners.delete(listener)
+    }
+  }
+}
+
 /**
  * An in-memory revocation list by `jti`. Entries revoked with an `until` (epoch ms, e.g. the
- * token's `exp`) are dropped once it has passed; entries without one stay until restored.
+ * token's `exp`) are dropped once it has passed; entries without one stay until restored. A
+ * listener that throws does not stop the others or the revocation; its error is rethrown after.
  *
  * @example
  * ```ts
@@ -30,62 +111,5 @@ export function createRevocationList(options: RevocationListOptions = {}): Revoc
   if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') throw new TypeError('"clock" must be a Clock')
   const max = options.max ?? DEFAULTS.max
   if (!Number.isSafeInteger(max) || max < 1) throw new RangeError('"max" must be a positive integer')
-
-  const until = new Map<string, number>()
-  const listeners = new Set<(jti: string) => void>()
-
-  function dropExpired(now: number): void {
-    for (const [jti, end] of until) if (end <= now) until.delete(jti)
-  }
-
-  return {
-    revoke(jti: string, end?: number): void {
-      if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
-        throw new TypeError(`"jti" must be a non-empty string of at most ${MAX_JTI_LENGTH} characters`)
-      }
-      if (end !== undefined && (typeof end !== 'number' || Number.isNaN(end))) throw new TypeError('"until" must be epoch milliseconds')
-      const now = clock.now()
-      const last = end ?? Infinity
-      if (last <= now) return
-      const previous = until.get(jti)
-      if (previous !== undefined && previous > now) {
-        if (last > previous) until.set(jti, last)
-        return
-      }
-      if (previous === undefined && until.size >= max) {
-        dropExpired(now)
-        if (until.size >= max) throw new RangeError(`the revocation list is full ("max" is ${max})`)
-      }
-      until.set(jti, last)
-      let failure: unknown
-      for (const listener of [...listeners]) {
-        try {
-          listener(jti)
-        } catch (err) {
-          failure ??= err
-        }
-      }
-      if (failure !== undefined) throw failure
-    },
-    restore(jti: string): void {
-      until.delete(jti)
-    },
-    has(jti: string): boolean {
-      const end = until.get(jti)
-      if (end === undefined) return false
-      if (end === Infinity || end > clock.now()) return true
-      until.delete(jti)
-      return false
-    },
-    get size(): number {
-      return until.size
-    },
-    onRevoke(listener: (jti: string) => void): () => void {
-      if (typeof listener !== 'function') throw new TypeError('"listener" must be a function')
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    },
-  }
+  return new InMemoryRevocationList(clock, max)
 }

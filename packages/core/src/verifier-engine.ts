@@ -2,7 +2,7 @@ import { AuthError, isAuthError } from './errors.js'
 import { TokenCache } from './cache.js'
 import { checkRegisteredClaims } from './claims.js'
 import { ALGORITHM_SPECS, decodeCompact, verifySignature, type DecodedJws } from './jws.js'
-import { createRevocationList } from './revocation.js'
+import { createRevocationList, InMemoryRevocationList } from './revocation.js'
 import { resolveVerifierOptions } from './verifier-options.js'
 import type { Clock } from './clock.js'
 import type { CompiledPermissions } from './permissions.js'
@@ -37,6 +37,10 @@ export class NotSynchronousError extends TypeError {
 interface Verified {
   readonly claims: Claims
   readonly permissions: CompiledPermissions
+  /** `claims.jti`, read once: the revocation check runs on every hit. */
+  readonly jti: unknown
+  /** Version of the built-in revocation list at the last check that found `jti` not revoked. */
+  listVersion: number
 }
 
 type Result = AuthContext | Promise<AuthContext>
@@ -75,13 +79,15 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   const cache = resolved.cacheMax > 0 ? new TokenCache<Verified>(resolved.cacheMax) : undefined
   const { compilePermissions, createAuthContext } = parts
 
-  function checkRevoked(claims: Claims, sync: boolean): Promise<void> | undefined {
-    const jti = claims.jti
-    if (jti !== undefined && revocations.size !== 0 && revocations.has(jti)) throw new AuthError('token_revoked')
-    if (isRevoked === undefined) return undefined
+  const builtIn = revocations instanceof InMemoryRevocationList ? revocations : undefined
+  const revokedByList: (jti: unknown) => boolean =
+    builtIn !== undefined ? (jti) => builtIn.revoked(jti) : (jti) => typeof jti === 'string' && revocations.has(jti)
+
+  // The isRevoked hook: undefined when it said "not revoked" synchronously, a Promise when it answers later.
+  function askIsRevoked(hook: NonNullable<typeof isRevoked>, claims: Claims, sync: boolean): Promise<void> | undefined {
     let verdict: boolean | Promise<boolean>
     try {
-      verdict = isRevoked(claims)
+      verdict = hook(claims)
     } catch (err) {
       throw hookFailure(err, 'keys_unavailable', 'The revocation check failed')
     }
@@ -104,14 +110,23 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   }
 
   function fromCache(token: string, source: string, hit: Verified, sync: boolean): Result {
-    const pending = checkRevoked(hit.claims, sync)
-    if (pending === undefined) return createAuthContext(token, source, hit.claims, hit.permissions)
-    return pending.then(() => createAuthContext(token, source, hit.claims, hit.permissions))
+    if (builtIn === undefined) {
+      if (revokedByList(hit.jti)) throw new AuthError('token_revoked')
+    } else if (hit.listVersion !== builtIn.version) {
+      // Equal versions mean nothing was added since this entry was last found not revoked: skip the lookup.
+      if (builtIn.revoked(hit.jti)) throw new AuthError('token_revoked')
+      hit.listVersion = builtIn.version
+    }
+    if (isRevoked !== undefined) {
+      const pending = askIsRevoked(isRevoked, hit.claims, sync)
+      if (pending !== undefined) return pending.then(() => createAuthContext(token, source, hit.claims, hit.permissions))
+    }
+    return createAuthContext(token, source, hit.claims, hit.permissions)
   }
 
   function admit(token: string, source: string, claims: Claims, until: number): AuthContext {
     const permissions = compilePermissions(claims)
-    if (cache !== undefined && until > clock.now()) cache.set(token, { claims, permissions }, until)
+    if (cache !== undefined && until > clock.now()) cache.set(token, { claims, permissions, jti: claims.jti, listVersion: builtIn === undefined ? -1 : builtIn.version }, until)
     return createAuthContext(token, source, claims, permissions)
   }
 
@@ -156,7 +171,8 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     if (!valid) throw new AuthError('invalid_token', 'The token signature is invalid')
     const claims = jws.claims
     const until = checkRegisteredClaims(claims, Math.floor(clock.now() / 1000), rules)
-    const pending = checkRevoked(claims, sync)
+    if (revokedByList(claims.jti)) throw new AuthError('token_revoked')
+    const pending = isRevoked === undefined ? undefined : askIsRevoked(isRevoked, claims, sync)
     if (pending === undefined) return runClaimsCheck(token, source, claims, until, sync)
     return pending.then(() => runClaimsCheck(token, source, claims, until, false))
   }
