@@ -1,0 +1,91 @@
+import { expect } from 'chai'
+import express from 'express'
+import request from 'supertest'
+import { randomBytes } from 'node:crypto'
+import { hivempLogin, type HivempLoginOptions } from '@hivegate/oauth'
+
+const secret = randomBytes(32)
+const BASE: HivempLoginOptions = {
+  clientId: 'public-key',
+  projectId: 'project-1',
+  websiteUrl: 'https://game.example/',
+  redirectUri: 'https://game.example/auth/callback',
+  session: { secret, kid: 'web' },
+}
+
+const build = (extra: Partial<HivempLoginOptions> | Record<string, unknown>) => () => hivempLogin({ ...BASE, ...extra } as HivempLoginOptions)
+
+describe('hivempLogin', () => {
+  it('derives its routes from the redirect URI, or from basePath', () => {
+    expect(hivempLogin(BASE).paths).to.deep.equal({ login: '/auth/login', callback: '/auth/callback', logout: '/auth/logout' })
+    expect(hivempLogin({ ...BASE, redirectUri: 'https://game.example/auth/hivemp/cb', basePath: '/auth' }).paths).to.deep.equal({
+      login: '/auth/login',
+      callback: '/auth/hivemp/cb',
+      logout: '/auth/logout',
+    })
+  })
+
+  it('sends the browser to the public HiveMP page by default, with a Secure login cookie', async () => {
+    const app = express().use(hivempLogin(BASE).express())
+    const res = await request(app).get('/auth/login')
+    expect(res.status).to.equal(303)
+    expect(res.headers.location).to.equal(
+      'https://hivemp.com/oauth?client_id=public-key&redirect_uri=https%3A%2F%2Fgame.example%2Fauth%2Fcallback',
+    )
+    expect(res.headers['set-cookie'][0]).to.match(/; Path=\/auth; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/)
+  })
+
+  it('answers 405 to other methods on its routes', async () => {
+    const app = express().use(hivempLogin(BASE).express())
+    expect((await request(app).post('/auth/login')).body).to.deep.include({ error: 'method_not_allowed' })
+    expect((await request(app).put('/auth/callback')).status).to.equal(405)
+  })
+
+  it('clears the session cookie at logout and returns to a same-origin path', async () => {
+    const app = express().use(hivempLogin({ ...BASE, session: { secret, cookieName: 'sid' } }).express())
+    const res = await request(app).get('/auth/logout?returnTo=/bye')
+    expect(res.status).to.equal(303)
+    expect(res.headers.location).to.equal('/bye')
+    expect(res.headers['set-cookie'][0]).to.match(/^sid=; Path=\/; Max-Age=0; HttpOnly; SameSite=Lax;.* Secure$/)
+  })
+
+  it('validates its options at construction, naming them', () => {
+    expect(build({ clientId: '' })).to.throw(TypeError, '"clientId"')
+    expect(build({ projectId: 42 })).to.throw(TypeError, '"projectId"')
+    expect(build({ websiteUrl: 'http://game.example/' })).to.throw(TypeError, '"websiteUrl" must use https')
+    expect(build({ redirectUri: 'https://game.example.evil/auth/callback' })).to.throw(TypeError, '"redirectUri" is not valid: host differs')
+    expect(build({ redirectUri: 'https://game.example/auth/../admin/callback' })).to.throw(TypeError, 'dot-segment')
+    expect(build({ websiteUrl: 'https://game.example/app', redirectUri: 'https://game.example/application/cb' })).to.throw(TypeError, 'below')
+    expect(build({ authorizeUrl: 'http://hivemp.example/oauth' })).to.throw(TypeError, '"authorizeUrl"')
+    expect(build({ apiUrl: 'ftp://x' })).to.throw(TypeError, '"apiUrl"')
+    expect(build({ providerTimeout: 0 })).to.throw(RangeError, '"providerTimeout" must be a positive integer')
+    expect(build({ maxBodySize: 1.5 })).to.throw(RangeError, '"maxBodySize"')
+    expect(build({ maxSessionDataLength: -1 })).to.throw(RangeError, '"maxSessionDataLength"')
+    expect(build({ showLegacyLoginLink: 'yes' })).to.throw(TypeError, '"showLegacyLoginLink"')
+    expect(build({ onSession: 'x' })).to.throw(TypeError, '"onSession"')
+    expect(build({ basePath: '/other' })).to.throw(TypeError, '"basePath"')
+    expect(build({ loginTtl: '1y' })).to.throw(RangeError, '"loginTtl"')
+    expect(build({ defaultReturnTo: '//evil' })).to.throw(TypeError, '"defaultReturnTo"')
+    expect(build({ allowHttpLocalhost: 'true' })).to.throw(TypeError, '"allowHttpLocalhost"')
+    expect(build({ session: { privateKey: 'x' } })).to.throw(TypeError, '"stateSecret"')
+    expect(build({ stateSecret: 'short' })).to.throw(RangeError, '"stateSecret"')
+  })
+
+  it('allows plain http only for localhost, with allowHttpLocalhost', () => {
+    const local = { websiteUrl: 'http://localhost:3000/', redirectUri: 'http://localhost:3000/auth/callback' }
+    expect(build(local)).to.throw(TypeError, 'https')
+    expect(build({ ...local, allowHttpLocalhost: true })).to.not.throw()
+    expect(build({ websiteUrl: 'http://game.example/', redirectUri: 'http://game.example/auth/callback', allowHttpLocalhost: true })).to.throw(
+      TypeError,
+      'only for localhost',
+    )
+  })
+
+  it('sets a login cookie without Secure only on http localhost', async () => {
+    const app = express().use(
+      hivempLogin({ ...BASE, websiteUrl: 'http://localhost:3000/', redirectUri: 'http://localhost:3000/auth/callback', allowHttpLocalhost: true }).express(),
+    )
+    const res = await request(app).get('/auth/login')
+    expect(res.headers['set-cookie'][0]).to.not.include('Secure')
+  })
+})
