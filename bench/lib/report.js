@@ -1,0 +1,115 @@
+// Renders results.json as RESULTS.md: machine, targets, then one section per part.
+import { existsSync, readFileSync } from 'node:fs'
+import { judge } from './targets.js'
+
+const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—')
+const int = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—')
+const pct = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} %` : '—')
+const us = (v) => (Number.isFinite(v) ? v.toFixed(1) : '—')
+const kb = (v) => (Number.isFinite(v) ? (v / 1024).toFixed(1) : '—')
+
+function table(head, rows) {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
+}
+
+function machineLine(m) {
+  return `${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, fd limit ${m.fdLimit}; load average at start ${m.loadavg.join(' / ')}`
+}
+
+function verifySection(v) {
+  const out = [
+    '## verify: one token, one process',
+    `${v.rounds} interleaved rounds (A B C … A B C …) of ${v.sliceMs} ms per contender after a warm-up; ops/s median and IQR; ` +
+      '"× floor" is the median over rounds of the contender/floor ratio within the same round. "Same token" means the very same ' +
+      'string every call (V8 keeps its hash), so cached rows show the cache\'s cost at its cheapest.',
+  ]
+  for (const a of v.algorithms) {
+    out.push(`\n### ${a.alg}${a.hivegateUnavailable ? ` (hivegate not measured: ${a.hivegateUnavailable})` : ''}`)
+    out.push(table(['contender', 'ops/s (median)', 'IQR', '× floor', '× floor + Map'], a.rows.map((r) => [
+      r.hivegate ? `**${r.label}**` : r.label, int(r.opsPerSec.median), pct(r.opsPerSec.iqrPct), x(r.ratioToFloor), x(r.ratioToFloorMap),
+    ])))
+  }
+  return out.join('\n')
+}
+
+function httpSection(h) {
+  const out = [
+    '## http: autocannon, one server per child process',
+    `${h.connections} connections, ${h.rounds} interleaved rounds of ${h.seconds} s per server after a warm-up run, all on 127.0.0.1. ` +
+      'The autocannon client and the server share the 2 cores, so absolute req/s are low and only the shares mean much. ' +
+      '"share of bare" is req/s over the same framework without auth in the same round (median of rounds). ' +
+      '"server CPU/req" is the server process\'s user+system CPU time divided by the requests it answered; ' +
+      '"auth CPU/req" is that minus the bare server\'s, and "× floor" compares it with node:http + floor in the same round.',
+  ]
+  const bare = h.rows.filter((r) => !r.alg)
+  out.push('\n### Bare servers (the denominators)')
+  out.push(table(['server', 'req/s (median)', 'IQR', 'server CPU/req (µs)', 'p99 latency (ms)'], bare.map((r) => [r.label, int(r.rps.median), pct(r.rps.iqrPct), us(r.cpuPerReqMicros.median), us(r.p99Ms)])))
+  for (const alg of [...new Set(h.rows.filter((r) => r.alg).map((r) => r.alg))]) {
+    out.push(`\n### ${alg}`)
+    out.push(table(['server', 'share of bare', 'req/s (median)', 'IQR', 'server CPU/req (µs)', 'auth CPU/req (µs)', 'auth CPU × floor', 'p99 (ms)'], h.rows.filter((r) => r.alg === alg).map((r) => [
+      r.hivegate ? `**${r.label}**` : r.label, x(r.shareOfBare), int(r.rps.median), pct(r.rps.iqrPct), us(r.cpuPerReqMicros.median), us(r.authCpuMicros), x(r.authCpuToFloor), us(r.p99Ms),
+    ])))
+  }
+  return out.join('\n')
+}
+
+function jwksSection(j) {
+  return [
+    '## jwks: a local JWKS server counting fetches',
+    `ES256 keys. Cold start: 1000 concurrent verifications before any keys are known. Rotation: a second kid appears, then 1000 concurrent verifications of a token signed with it. ` +
+      `Unknown kids: 10,000 tokens with random kids sent in 100 batches; cooldown ${j.cooldownMs} ms; fetch times taken where the request is issued; "max per cooldown" is the most fetches in any window one cooldown long (less 1 ms of clock resolution).`,
+    table(['verifier', 'cold: fetches', 'cold: accepted', 'rotation: fetches', 'rotation: accepted', 'unknown kids: fetches', 'cooldown periods elapsed', 'max per cooldown', 'min gap / cooldown'], j.scenarios.map((s) => [
+      s.name, s.cold.fetches, `${s.cold.accepted}/1000`, s.rotation.fetches, `${s.rotation.accepted}/1000`, s.unknownKids.fetches, s.unknownKids.periods, s.unknownKids.maxFetchesPerCooldown, x(s.unknownKids.minGapMs / s.unknownKids.cooldownMs),
+    ])),
+  ].join('\n')
+}
+
+function oversizeSection(o) {
+  return [
+    '## oversize: refusing a 1 MB token',
+    `A well-formed HS256 JWS of ${int(o.tokenBytes)} characters with a wrong signature, against a valid ${o.validBytes}-character token; ` +
+      `${o.rounds} interleaved rounds. "refusal cost" is time per refusal over time per valid verification, same contender, same round (target < 10×).`,
+    table(['contender', 'refusal cost (× a valid verify)', 'valid ops/s', 'refusals/s'], o.rows.map((r) => [
+      r.hivegate ? `**${r.label}**` : r.label, x(r.refuseCostRatio), int(r.validOpsPerSec.median), int(r.hugeOpsPerSec.median),
+    ])),
+  ].join('\n')
+}
+
+function wsSection(w) {
+  const lines = [
+    '## ws: connections that authenticate by auth message',
+    `${int(w.connections)} WebSocket connections to one server process from a client process${w.connections < w.requested ? ` (asked for ${int(w.requested)}; the fd limit ${w.fdLimit} allows ${int(w.connections)})` : ''}; ` +
+      'each client has its own HS256 token, so every verification is a cache miss. Memory is the server\'s heap and RSS after forced GC, ' +
+      'with all connections open, minus the same before any connection, per connection.',
+    table(['server', 'open all (ms)', 'auth messages → all trusted (ms)', 'total vs plain open', 'heap/conn (KB)', 'RSS/conn (KB)'], [
+      ['plain ws', int(w.plain.connectMs), '—', '1.00×', kb(w.plain.heapPerConn), kb(w.plain.rssPerConn)],
+      ['hivegate, quarantined', int(w.hivegate.connectMs), int(w.hivegate.authMs), x((w.hivegate.connectMs + w.hivegate.authMs) / w.plain.connectMs), kb(w.hivegate.heapPerConn), kb(w.hivegate.rssPerConn)],
+      ['hivegate, trusted (after auth)', '—', '—', '—', kb(w.hivegate.trustedHeapPerConn), kb(w.hivegate.trustedRssPerConn)],
+    ]),
+    `\nQuarantine costs **${kb(w.hivegate.heapPerConn - w.plain.heapPerConn)} KB of heap** and ${kb(w.hivegate.rssPerConn - w.plain.rssPerConn)} KB of RSS per connection above plain \`ws\` (RSS is coarse: pages, allocator slack).`,
+  ]
+  return lines.join('\n')
+}
+
+/** Markdown for `results` (the object stored in results.json). */
+export function render(results, notesPath) {
+  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws'].filter((p) => results[p])
+  const targets = judge(results)
+  const out = [
+    '# Benchmark results',
+    '',
+    'Written by `npm run bench` (bench/run.js); raw numbers in [results.json](results.json). How to read them: [README.md](README.md).',
+    '',
+    ...parts.map((p) => `- **${p}** run ${results[p].machine.date}: ${machineLine(results[p].machine)}`),
+    '',
+    'Every figure that matters is a ratio taken within one run: to the hand-written floor (verify), to the same framework without auth (http), or to plain `ws` (ws).',
+    '',
+    '## Targets (issue #8)',
+    table(['part', 'target', 'verdict', 'measured'], targets.map((t) => [t.part, t.target, t.status === 'MISSED' ? '**MISSED**' : t.status, t.measured])),
+    '',
+  ]
+  const sections = { verify: verifySection, http: httpSection, jwks: jwksSection, oversize: oversizeSection, ws: wsSection }
+  for (const p of parts) out.push(sections[p](results[p]), '')
+  if (notesPath && existsSync(notesPath)) out.push(readFileSync(notesPath, 'utf8').trim(), '')
+  return out.join('\n')
+}

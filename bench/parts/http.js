@@ -1,0 +1,106 @@
+// http: autocannon against each server in its own process; req/s and server CPU per request
+// as shares of the same framework without auth, in interleaved rounds.
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { exportKey, makeKey, signToken } from '../lib/fixtures.js'
+import { startChild } from '../lib/children.js'
+import { median, summarize } from '../lib/stats.js'
+
+const SERVER = fileURLToPath(new URL('../servers/http-server.js', import.meta.url))
+
+const BARE = [
+  { kind: 'express-bare', framework: 'express', label: 'Express (bare)' },
+  { kind: 'koa-bare', framework: 'koa', label: 'Koa (bare)' },
+  { kind: 'http-bare', framework: 'http', label: 'node:http (bare)' },
+]
+const AUTH = [
+  { kind: 'express-jwt', framework: 'express', label: 'Express + express-jwt' },
+  { kind: 'express-oauth2', framework: 'express', label: 'Express + express-oauth2-jwt-bearer' },
+  { kind: 'express-hg', framework: 'express', label: 'Express + hivegate, cache off', hivegate: true },
+  { kind: 'express-hg-cache', framework: 'express', label: 'Express + hivegate, cache', hivegate: true },
+  { kind: 'koa-jwt', framework: 'koa', label: 'Koa + koa-jwt' },
+  { kind: 'koa-hg', framework: 'koa', label: 'Koa + hivegate, cache off', hivegate: true },
+  { kind: 'koa-hg-cache', framework: 'koa', label: 'Koa + hivegate, cache', hivegate: true },
+  { kind: 'http-fastjwt', framework: 'http', label: 'node:http + fast-jwt' },
+  { kind: 'http-floor', framework: 'http', label: 'node:http + floor' },
+]
+export const HTTP_ALGORITHMS = ['HS256', 'RS256']
+
+async function cpuMicros(server) {
+  const { cpu } = await server.handle.request({ cmd: 'cpu' })
+  return cpu.user + cpu.system
+}
+
+/** One autocannon run; returns req/s and the server's CPU µs per request. */
+async function load(server, seconds, connections) {
+  const before = await cpuMicros(server)
+  const result = await autocannon({
+    url: `http://127.0.0.1:${server.port}/`,
+    connections,
+    duration: seconds,
+    headers: server.token ? { authorization: `Bearer ${server.token}` } : {},
+  })
+  const after = await cpuMicros(server)
+  const total = result.requests.total
+  if (result.non2xx > 0 || result.errors > 0 || total === 0) {
+    throw new Error(`${server.label} ${server.alg ?? ''}: ${result.non2xx} non-2xx, ${result.errors} errors of ${total}`)
+  }
+  return { rps: total / result.duration, cpuPerReq: (after - before) / total, p50: result.latency.p50, p99: result.latency.p99 }
+}
+
+async function startServers(log, hivegateReady) {
+  const keys = Object.fromEntries(HTTP_ALGORITHMS.map((alg) => [alg, makeKey(alg)]))
+  const plans = [...BARE.map((s) => ({ ...s }))]
+  for (const alg of HTTP_ALGORITHMS) {
+    for (const s of AUTH) if (!s.hivegate || hivegateReady) plans.push({ ...s, alg, token: signToken(keys[alg]) })
+  }
+  const token = signToken(keys.HS256)
+  for (const plan of plans) {
+    plan.handle = startChild(SERVER)
+    const reply = await plan.handle.request({ cmd: 'start', kind: plan.kind, key: plan.alg ? exportKey(keys[plan.alg]) : undefined })
+    if (reply.error) throw new Error(`${plan.label}: ${reply.error}`)
+    plan.port = reply.port
+    if (!plan.token) plan.token = token
+  }
+  log(`http: ${plans.length} servers started`)
+  return plans
+}
+
+export async function run({ rounds, seconds, warmupSeconds, connections, log, hivegateReady }) {
+  const servers = await startServers(log, hivegateReady)
+  try {
+    for (const server of servers) await load(server, warmupSeconds, connections)
+    const samples = new Map(servers.map((s) => [s, []]))
+    for (let round = 0; round < rounds; round++) {
+      for (const server of servers) samples.get(server).push(await load(server, seconds, connections))
+      log(`http round ${round + 1}/${rounds} done`)
+    }
+    const bareOf = (server) => servers.find((s) => s.kind === `${server.framework}-bare`)
+    const floorOf = (alg) => servers.find((s) => s.kind === 'http-floor' && s.alg === alg)
+    const authCpu = (server, round) => samples.get(server)[round].cpuPerReq - samples.get(bareOf(server))[round].cpuPerReq
+    const rows = servers.map((server) => {
+      const own = samples.get(server)
+      const bare = samples.get(bareOf(server))
+      const row = {
+        kind: server.kind,
+        label: server.label,
+        framework: server.framework,
+        alg: server.alg ?? null,
+        hivegate: Boolean(server.hivegate),
+        rps: summarize(own.map((s) => s.rps)),
+        cpuPerReqMicros: summarize(own.map((s) => s.cpuPerReq)),
+        p99Ms: median(own.map((s) => s.p99)),
+        shareOfBare: median(own.map((s, i) => s.rps / bare[i].rps)),
+        shareOfBareRange: [Math.min(...own.map((s, i) => s.rps / bare[i].rps)), Math.max(...own.map((s, i) => s.rps / bare[i].rps))],
+      }
+      if (server.alg) {
+        row.authCpuMicros = median(own.map((_, i) => authCpu(server, i)))
+        row.authCpuToFloor = median(own.map((_, i) => authCpu(server, i) / authCpu(floorOf(server.alg), i)))
+      }
+      return row
+    })
+    return { rounds, seconds, connections, rows }
+  } finally {
+    await Promise.all(servers.map((s) => s.handle.stop()))
+  }
+}

@@ -1,0 +1,50 @@
+// verify: single-token verification, every contender interleaved, ratios to the floor.
+import { ALGORITHMS, makeKey, signToken } from '../lib/fixtures.js'
+import { verifyContenders, claimsOf } from '../lib/contenders.js'
+import { calibrate, measure } from '../lib/measure.js'
+import { median, summarize } from '../lib/stats.js'
+
+async function checkAccepts(contender, token) {
+  const claims = claimsOf(await contender.fn(token))
+  if (claims?.tnd !== 'tenant-1') throw new Error(`${contender.label} did not return the token's claims`)
+}
+
+/** Runs one algorithm: warm-up, then `rounds` rounds of A B C … each for `sliceMs`. */
+async function runAlgorithm(alg, { rounds, sliceMs, warmupMs, log }) {
+  const key = makeKey(alg)
+  const token = signToken(key)
+  const { list, hivegate } = await verifyContenders(key)
+  const batches = new Map()
+  for (const contender of list) {
+    await checkAccepts(contender, token)
+    batches.set(contender.id, await calibrate(contender, token, warmupMs))
+  }
+  const samples = new Map(list.map((c) => [c.id, []]))
+  const ratios = new Map(list.map((c) => [c.id, []]))
+  for (let round = 0; round < rounds; round++) {
+    const rates = new Map()
+    for (const contender of list) rates.set(contender.id, await measure(contender, token, sliceMs, batches.get(contender.id)))
+    for (const contender of list) {
+      samples.get(contender.id).push(rates.get(contender.id))
+      ratios.get(contender.id).push(rates.get(contender.id) / rates.get('floor'))
+    }
+    log(`verify ${alg} round ${round + 1}/${rounds}: floor ${Math.round(rates.get('floor'))} ops/s`)
+  }
+  const rows = list.map((c) => ({
+    id: c.id,
+    label: c.label,
+    group: c.group,
+    hivegate: Boolean(c.hivegate),
+    opsPerSec: summarize(samples.get(c.id)),
+    ratioToFloor: median(ratios.get(c.id)),
+    ratioToFloorRange: [Math.min(...ratios.get(c.id)), Math.max(...ratios.get(c.id))],
+    ratioToFloorMap: median(samples.get(c.id).map((v, i) => v / samples.get('floorMap')[i])),
+  }))
+  return { alg, rows, hivegateUnavailable: hivegate }
+}
+
+export async function run(config) {
+  const results = []
+  for (const alg of ALGORITHMS) results.push(await runAlgorithm(alg, config))
+  return { rounds: config.rounds, sliceMs: config.sliceMs, algorithms: results }
+}

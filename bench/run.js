@@ -1,0 +1,50 @@
+// `npm run bench [-- part …] [-- --quick]`: runs the parts asked for (default all), merges them
+// into bench/results.json and rewrites bench/RESULTS.md.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { machine } from './lib/machine.js'
+import { render } from './lib/report.js'
+import { loadCore, loadExpress, loadKoa } from './lib/hivegate.js'
+
+const PARTS = ['verify', 'http', 'jwks', 'oversize', 'ws']
+const RESULTS_JSON = fileURLToPath(new URL('results.json', import.meta.url))
+const RESULTS_MD = fileURLToPath(new URL('RESULTS.md', import.meta.url))
+const NOTES = fileURLToPath(new URL('NOTES.md', import.meta.url))
+
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const asked = args.filter((a) => !a.startsWith('--'))
+for (const a of asked) if (!PARTS.includes(a)) throw new Error(`unknown part "${a}"; parts: ${PARTS.join(', ')}`)
+const parts = asked.length > 0 ? PARTS.filter((p) => asked.includes(p)) : PARTS
+
+const started = Date.now()
+const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`)
+
+/** Sizes of each part: the full run fits in 10 minutes on 2 cores; --quick is for trying the harness. */
+const CONFIG = {
+  verify: quick ? { rounds: 3, sliceMs: 60, warmupMs: 60 } : { rounds: 5, sliceMs: 250, warmupMs: 300 },
+  http: quick ? { rounds: 1, seconds: 1, warmupSeconds: 0.5, connections: 50 } : { rounds: 3, seconds: 3, warmupSeconds: 1, connections: 50 },
+  jwks: { cooldown: 300, tokens: 10_000, spreadMs: quick ? 1000 : 2000 },
+  oversize: quick ? { rounds: 3, sliceMs: 60, warmupMs: 60 } : { rounds: 5, sliceMs: 200, warmupMs: 200 },
+  ws: { connections: quick ? 1000 : 10_000, inFlight: 100 },
+}
+
+async function hivegateReady() {
+  const [core, express, koa] = await Promise.all([loadCore(), loadExpress(), loadKoa()])
+  const missing = [['@hivegate/core', core.createVerifier], ['@hivegate/express', express.hivegate], ['@hivegate/koa', koa.hivegate]].filter(([, fn]) => typeof fn !== 'function')
+  if (missing.length > 0) log(`not built, measured without hivegate: ${missing.map(([n]) => n).join(', ')}`)
+  return missing.length === 0
+}
+
+const results = existsSync(RESULTS_JSON) && parts.length < PARTS.length ? JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) : {}
+const ready = await hivegateReady()
+for (const part of parts) {
+  log(`${part}: start`)
+  const { run } = await import(`./parts/${part}.js`)
+  const snapshot = machine()
+  results[part] = { ...(await run({ ...CONFIG[part], log, hivegateReady: ready })), machine: snapshot, quick, elapsedSeconds: Math.round((Date.now() - started) / 1000) }
+  writeFileSync(RESULTS_JSON, `${JSON.stringify(results, null, 2)}\n`)
+  writeFileSync(RESULTS_MD, render(results, NOTES))
+  log(`${part}: done`)
+}
+log(`wrote ${RESULTS_MD}`)
