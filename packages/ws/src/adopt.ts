@@ -53,6 +53,8 @@ export function adopt(
         if (ws.readyState === ws.OPEN) ws.send(text)
       },
       close(closing) {
+        // Read on, or the peer's close frame would never be seen (messages after this are dropped).
+        ws.resume()
         ws.close(closing.closeCode, closeReason(closing.message))
       },
       pause: () => ws.pause(),

@@ -137,11 +137,11 @@ export class Session<H> implements Tracked<H> {
   #verify(outcome: Exclude<SourceOutcome, { kind: 'none' }>): void {
     this.#busy = true
     this.link.pause()
-    const verdict =
-      outcome.kind === 'token'
-        ? this.ctx.verifier.verify(outcome.token, 'authMessage')
-        : Promise.reject(new AuthError('invalid_request', outcome.reason))
-    verdict
+    // A verifier that throws instead of rejecting must not leave the connection paused.
+    new Promise<AuthContext>((resolve) => {
+      if (outcome.kind === 'malformed') throw new AuthError('invalid_request', outcome.reason)
+      resolve(this.ctx.verifier.verify(outcome.token, 'authMessage'))
+    })
       .then(
         (auth) => this.#accepted(auth),
         (err: unknown) => this.#refused(isAuthError(err) ? err : new AuthError('invalid_token', undefined, { cause: err })),

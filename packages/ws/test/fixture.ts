@@ -1,6 +1,7 @@
 // A real http server on 127.0.0.1:0 with a WebSocketServer behind attachAuth, a manual clock,
 // an HMAC secret and a token factory; the app side records what reaches it.
 import http, { type IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
 import { createManualClock, type AuthContext, type ManualClock } from '@hivegate/core'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { attachAuth, type WsAuth, type WsAuthOptions } from '@hivegate/ws'
@@ -62,6 +63,11 @@ export async function startWs(options: Partial<WsAuthOptions> = {}, wssOptions: 
     })
     connectionWaiters.shift()?.(entry)
   })
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
   const base = await listen(server)
   return {
     server,
@@ -75,7 +81,7 @@ export async function startWs(options: Partial<WsAuthOptions> = {}, wssOptions: 
     token: (claims) => tokenAt(clock, claims),
     async stop() {
       wsAuth.close()
-      for (const client of wss.clients) client.terminate()
+      for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => wss.close(() => resolve()))
       await close(server)
     },
