@@ -136,6 +136,38 @@ for (const framework of ['express', 'koa'] as const) {
       expect(body.claims).to.include({ sub: 'alice', tnd: 'acme', iss: ISSUER })
     })
 
+    it('maps provider claims to tnd, per and dpv through the mapping hook', async () => {
+      await close(s.server)
+      await s.provider.close()
+      s = await setup(framework, {
+        tenant: undefined,
+        mapClaims: (idToken) => ({
+          sub: `idp|${idToken.sub}`,
+          tnd: String(idToken.tenant),
+          per: { london: { 'deliveryRides/*': (idToken.roles as string[]).includes('rider') ? 'R' : '' } },
+          dpv: { london: [`deliveryRides/${idToken.sub}`] },
+        }),
+      })
+      const browser = new Browser()
+      const done = await browser.fetch(await signInAtProvider(browser, await startLogin(browser, s), s.base))
+      expect(done.status).to.equal(303)
+      const body = (await (await browser.fetch(`${s.base}/me`)).json()) as { claims: Record<string, unknown> }
+      expect(body.claims).to.deep.include({
+        sub: 'idp|alice',
+        tnd: 'acme',
+        per: { london: { 'deliveryRides/*': 'R' } },
+        dpv: { london: ['deliveryRides/alice'] },
+      })
+    })
+
+    it('refuses an account the mapping hook rejects, with no cookie', async () => {
+      await close(s.server)
+      await s.provider.close()
+      s = await setup(framework, { mapClaims: () => null })
+      const browser = new Browser()
+      await expectFailure(await browser.fetch(await signInAtProvider(browser, await startLogin(browser, s), s.base)), 403, 'claims_rejected')
+    })
+
     it('refuses a callback whose state does not match the login cookie', async () => {
       const browser = new Browser()
       const callback = await signInAtProvider(browser, await startLogin(browser, s), s.base)

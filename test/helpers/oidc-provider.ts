@@ -94,6 +94,7 @@ export async function startOidcProvider(options: TestOidcProviderOptions): Promi
     claims: { openid: ['sub'], profile: ['name', 'tenant', 'roles'] },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    conformIdTokenClaims: false,
     pkce: { required: () => true },
     ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     async findAccount(_ctx: unknown, accountId: string) {
