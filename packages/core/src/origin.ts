@@ -84,7 +84,8 @@ export function isOriginAllowed(view: RequestView, rule: OriginRule | undefined)
   const origin = requestOrigin(view)
   if (origin === undefined) return false
   if (rule === undefined) {
-    const host = singleHeader(view, 'host')
+    // HTTP/2 requests may carry `:authority` instead of `Host` (RFC 9113 §8.3.1).
+    const host = singleHeader(view, 'host') ?? singleHeader(view, ':authority')
     return host !== undefined && matchesHost(origin, host)
   }
   if (typeof rule === 'function') return rule(origin.origin) === true

@@ -13,6 +13,7 @@ describe('isOriginAllowed', () => {
       expect(isOriginAllowed(view({ host: 'api.example:443', origin: 'https://api.example' }), undefined)).to.equal(true)
       expect(isOriginAllowed(view({ host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' }), undefined)).to.equal(true)
       expect(isOriginAllowed(view({ host: '[::1]:3000', origin: 'http://[::1]:3000' }), undefined)).to.equal(true)
+      expect(isOriginAllowed(view({ ':authority': 'api.example', origin: 'https://api.example' }), undefined)).to.equal(true)
     })
 
     it('refuses another host, another port, or a look-alike', () => {
