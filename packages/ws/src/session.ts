@@ -141,12 +141,20 @@ export class Session<H> implements Tracked<H> {
     new Promise<AuthContext>((resolve) => {
       if (outcome.kind === 'malformed') throw new AuthError('invalid_request', outcome.reason)
       resolve(this.ctx.verifier.verify(outcome.token, 'authMessage'))
-    })
-      .then(
-        (auth) => this.#accepted(auth),
-        (err: unknown) => this.#refused(isAuthError(err) ? err : new AuthError('invalid_token', undefined, { cause: err })),
-      )
-      .finally(() => this.#drain())
+    }).then(
+      (auth) => this.#settled(() => this.#accepted(auth)),
+      (err: unknown) =>
+        this.#settled(() => this.#refused(isAuthError(err) ? err : new AuthError('invalid_token', undefined, { cause: err }))),
+    )
+  }
+
+  // Held messages are replayed in the same tick as the verdict, right behind the app's 'connection'.
+  #settled(verdict: () => void): void {
+    try {
+      verdict()
+    } finally {
+      this.#drain()
+    }
   }
 
   #accepted(auth: AuthContext): void {
