@@ -176,7 +176,7 @@ for (const framework of ['express', 'koa'] as const) {
       await postCallback(browser, s, { csrf: page.csrf, session: page.sessionData })
       const wss = new WebSocketServer({ noServer: true })
       const auth = attachAuth(s.server, wss, { keys: { secrets: { [KID]: s.key } }, issuer: ISSUER })
-      wss.on('connection', (ws, _req, context) => ws.send(JSON.stringify({ subject: (context as { subject?: string } | undefined)?.subject })))
+      wss.on('connection', (ws: WebSocket, _req: IncomingMessage, context?: { subject?: string }) => ws.send(JSON.stringify({ subject: context?.subject })))
       try {
         const ws = new WebSocket(`${s.base.replace('http', 'ws')}/live`, { origin: s.base, headers: { cookie: browser.jar.header(`${s.base}/live`)! } })
         const messages = await new Promise<unknown[]>((resolve, reject) => {
