@@ -36,7 +36,8 @@ const FLAG_OF: Record<string, string> = { ttl: '--exp', secret: 'the secret', pr
 
 // The signer names its options; the user knows the flags.
 function optionNames(message: string): string {
-  return message.replace(/"(\w+)"/g, (whole, name: string) => FLAG_OF[name] ?? whole)
+  const text = message.replace(/"(\w+)"/g, (whole, name: string) => FLAG_OF[name] ?? whole)
+  return text.startsWith('--exp') && !text.includes('never') ? `${text}, or "never"` : text
 }
 
 /** `hivegate token sign`. */

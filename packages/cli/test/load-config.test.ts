@@ -1,0 +1,100 @@
+import { expect } from 'chai'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadConfig, startGateway } from '@hivegate/cli'
+
+const GOOD = `listen:
+  host: 127.0.0.1
+  port: 0
+upstream:
+  target: http://127.0.0.1:4000
+  timeout: 5s
+auth:
+  issuer: cfg-test
+  cookieName: session
+  secrets:
+    k1: { env: HG_CFG_SECRET }
+    k2: { file: k2.secret }
+routes:
+  - path: /realms/:realm/*
+    permission: [":realm", "*", R]
+limits:
+  maxHeaderSize: 8192
+  quarantineTimeout: 5s
+`
+
+describe('loadConfig', () => {
+  let dir: string
+  const env = { HG_CFG_SECRET: 's'.repeat(40) }
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hivegate-cfg-'))
+    writeFileSync(join(dir, 'k2.secret'), `${'t'.repeat(40)}\n`)
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  function write(text: string): string {
+    const file = join(dir, `c${Math.random().toString(36).slice(2)}.yml`)
+    writeFileSync(file, text)
+    return file
+  }
+
+  function problem(text: string, environment: Record<string, string> = env): string {
+    try {
+      loadConfig(write(text), environment)
+    } catch (err) {
+      return (err as Error).message
+    }
+    throw new Error('expected the config to be refused')
+  }
+
+  it('reads a good config: secrets from env and files (relative to the config), durations, routes, limits', () => {
+    const { config } = loadConfig(write(GOOD), env)
+    expect(config.listen).to.deep.equal({ host: '127.0.0.1', port: 0 })
+    expect(config.gateway.timeout).to.equal(5000)
+    expect(config.gateway.auth.cookieName).to.equal('session')
+    expect(config.gateway.auth.keys?.secrets).to.deep.equal({ k1: 's'.repeat(40), k2: 't'.repeat(40) })
+    expect(config.gateway.routes).to.deep.equal([{ path: '/realms/:realm/*', permission: [':realm', '*', 'R'] }])
+    expect(config.gateway.limits).to.deep.equal({ maxHeaderSize: 8192 })
+    expect(config.gateway.websocket).to.deep.include({ quarantine: { quarantineTimeout: 5000 } })
+  })
+
+  it('names the key and its line for a wrong type', () => {
+    expect(problem(GOOD.replace('timeout: 5s', 'timeout: soon'))).to.match(/:6:\d+: upstream\.timeout: must be a duration/)
+  })
+
+  it('names an unknown key (a typo) and its line', () => {
+    expect(problem(GOOD.replace('cookieName: session', 'cookiName: session'))).to.match(/:9:\d+: auth\.cookiName: is not a known key/)
+  })
+
+  it('refuses an inline secret', () => {
+    expect(problem(GOOD.replace('k1: { env: HG_CFG_SECRET }', 'k1: hunter2-hunter2-hunter2-hunter2-x'))).to.match(/:11:\d+: auth\.secrets\.k1: .*never written inline/)
+  })
+
+  it('names a missing environment variable and an unreadable secret file, never a value', () => {
+    expect(problem(GOOD, {})).to.match(/auth\.secrets\.k1\.env: environment variable HG_CFG_SECRET is not set/)
+    expect(problem(GOOD.replace('k2.secret', 'missing.secret'))).to.match(/:12:\d+: auth\.secrets\.k2\.file: cannot read missing\.secret \(ENOENT\)/)
+  })
+
+  it('names a bad route rule inside the list', () => {
+    expect(problem(GOOD.replace('[":realm", "*", R]', '[":realm", "*"]'))).to.match(/:15:\d+: routes\[0\]\.permission: must be a list of 3 strings/)
+  })
+
+  it('reports YAML syntax errors with their line', () => {
+    expect(problem('upstream:\n  target: [unclosed\n')).to.match(/:\d+:\d+: invalid YAML/)
+  })
+
+  it('requires upstream and auth', () => {
+    expect(problem('listen: { port: 1 }\n')).to.match(/\(top level\): needs "upstream"/)
+    expect(problem('upstream: { target: "http://x" }\n')).to.match(/needs "auth"/)
+  })
+
+  it('maps an error found when the gateway is built back to the key and line', async () => {
+    const loaded = loadConfig(write(GOOD.replace('path: /realms/:realm/*', 'path: /realms/*')), env)
+    const err = await startGateway(loaded).then(
+      () => undefined,
+      (e: Error) => e,
+    )
+    expect(err?.message).to.match(/:15:\d+: routes\[0\]\.permission: .*:realm/)
+  })
+})
