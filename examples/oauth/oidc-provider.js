@@ -3,6 +3,56 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
+// In-memory storage for the provider, scoped to one provider instance (the package's own default warns on every start).
+function memoryAdapter() {
+    const store = new Map();
+    const live = (key) => {
+        const entry = store.get(key);
+        if (entry === undefined)
+            return undefined;
+        if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now())
+            return void store.delete(key);
+        return entry.payload;
+    };
+    return class {
+        constructor(name) {
+            this.name = name;
+        }
+        key(id) {
+            return `${this.name}:${id}`;
+        }
+        async upsert(id, payload, expiresIn) {
+            store.set(this.key(id), { payload, expiresAt: expiresIn === undefined ? undefined : Date.now() + expiresIn * 1000 });
+            if (typeof payload.uid === 'string')
+                store.set(`${this.name}:uid:${payload.uid}`, { payload, expiresAt: undefined });
+            if (typeof payload.userCode === 'string')
+                store.set(`${this.name}:user:${payload.userCode}`, { payload, expiresAt: undefined });
+        }
+        async find(id) {
+            return live(this.key(id));
+        }
+        async findByUid(uid) {
+            return live(`${this.name}:uid:${uid}`);
+        }
+        async findByUserCode(code) {
+            return live(`${this.name}:user:${code}`);
+        }
+        async consume(id) {
+            const payload = live(this.key(id));
+            if (payload !== undefined)
+                payload.consumed = Math.floor(Date.now() / 1000);
+        }
+        async destroy(id) {
+            store.delete(this.key(id));
+        }
+        async revokeByGrantId(grantId) {
+            for (const [key, entry] of store)
+                if (entry.payload.grantId === grantId)
+                    store.delete(key);
+        }
+    };
+}
+
 function readForm(req) {
     return new Promise((resolve, reject) => {
         const chunks = [];
@@ -76,6 +126,7 @@ export async function startOidcProvider(options) {
         claims: { openid: ['sub'], profile: ['name', 'tenant', 'roles'] },
         features: { devInteractions: { enabled: false } },
         interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+        adapter: memoryAdapter(),
         conformIdTokenClaims: false,
     pkce: { required: () => true },
         ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },

@@ -22,6 +22,47 @@ export interface TestOidcProviderOptions {
   claims?: Record<string, Record<string, unknown>>
 }
 
+// In-memory storage for the provider, scoped to one provider instance (the package's own default warns on every start).
+function memoryAdapter(): new (name: string) => object {
+  const store = new Map<string, { payload: Record<string, unknown>; expiresAt: number | undefined }>()
+  const live = (key: string): Record<string, unknown> | undefined => {
+    const entry = store.get(key)
+    if (entry === undefined) return undefined
+    if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) return void store.delete(key)
+    return entry.payload
+  }
+  return class {
+    constructor(readonly name: string) {}
+    key(id: string): string {
+      return `${this.name}:${id}`
+    }
+    async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void> {
+      store.set(this.key(id), { payload, expiresAt: expiresIn === undefined ? undefined : Date.now() + expiresIn * 1000 })
+      if (typeof payload.uid === 'string') store.set(`${this.name}:uid:${payload.uid}`, { payload, expiresAt: undefined })
+      if (typeof payload.userCode === 'string') store.set(`${this.name}:user:${payload.userCode}`, { payload, expiresAt: undefined })
+    }
+    async find(id: string): Promise<Record<string, unknown> | undefined> {
+      return live(this.key(id))
+    }
+    async findByUid(uid: string): Promise<Record<string, unknown> | undefined> {
+      return live(`${this.name}:uid:${uid}`)
+    }
+    async findByUserCode(code: string): Promise<Record<string, unknown> | undefined> {
+      return live(`${this.name}:user:${code}`)
+    }
+    async consume(id: string): Promise<void> {
+      const payload = live(this.key(id))
+      if (payload !== undefined) payload.consumed = Math.floor(Date.now() / 1000)
+    }
+    async destroy(id: string): Promise<void> {
+      store.delete(this.key(id))
+    }
+    async revokeByGrantId(grantId: string): Promise<void> {
+      for (const [key, entry] of store) if (entry.payload.grantId === grantId) store.delete(key)
+    }
+  }
+}
+
 function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -94,6 +135,7 @@ export async function startOidcProvider(options: TestOidcProviderOptions): Promi
     claims: { openid: ['sub'], profile: ['name', 'tenant', 'roles'] },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    adapter: memoryAdapter(),
     conformIdTokenClaims: false,
     pkce: { required: () => true },
     ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
