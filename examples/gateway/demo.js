@@ -46,7 +46,7 @@ export async function startDemo({ port = DEFAULT_PORT, env = process.env } = {})
 
 function wsOneLiner(wsUrl, setup) {
   // Prints the auth reply, sends "hello" once trusted, prints the upstream's echo, closes.
-  return `node -e "const W=require('ws');${setup};s.on('message',(m)=>{console.log(String(m));if(String(m).includes('\\"aut\\"'))s.send('hello');else s.close()});s.on('close',(c,r)=>console.log('closed',c,String(r)))"`
+  return `node -e "const W=require('ws');${setup};s.on('message',(m)=>{console.log(String(m));if(String(m).includes('\\"aut\\"'))s.send('hello');else s.close(1000)});s.on('close',(c,r)=>console.log('closed',c,String(r)))"`
     .replace('WSURL', wsUrl)
 }
 

@@ -1,0 +1,94 @@
+// Drives examples/gateway through its factory: every printed command is checked as printed.
+import { expect } from 'chai'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import request from 'supertest'
+import { demoCommands, startDemo, type RunningDemo } from '@hivegate/example-gateway'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+interface Curl {
+  url: string
+  headers: Record<string, string>
+  showHeaders: boolean
+}
+
+// Reads the printed curl command back: URL, -H headers, --cookie, -i.
+function parseCurl(command: string): Curl {
+  const words = [...command.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!)
+  expect(words[0]).to.equal('curl')
+  const parsed: Curl = { url: '', headers: {}, showHeaders: false }
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]!
+    if (w === '-H') {
+      const [name, ...rest] = words[++i]!.split(':')
+      parsed.headers[name!] = rest.join(':').trim()
+    } else if (w === '--cookie') parsed.headers.Cookie = words[++i]!
+    else if (w === '-i') parsed.showHeaders = true
+    else if (w !== '-s') parsed.url = w
+  }
+  return parsed
+}
+
+function runNode(command: string): Promise<{ code: number | null; stdout: string }> {
+  // The printed line is `node -e "<script>"`; the script has no double quotes but escaped ones.
+  const script = /^node -e "(.*)"$/.exec(command)![1]!.replace(/\\"/g, '"')
+  const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  let stdout = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c))
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout })))
+}
+
+describe('examples/gateway (npm start)', function () {
+  this.timeout(15_000)
+  let demo: RunningDemo
+  let commands: Array<[string, string]>
+
+  before(async () => {
+    demo = await startDemo({ port: 0, env: {} })
+    commands = demoCommands(demo)
+  })
+  after(() => demo.close())
+
+  function curl(index: number) {
+    const { url, headers } = parseCurl(commands[index]![1])
+    const target = new URL(url)
+    let req = request(target.origin).get(target.pathname)
+    for (const [name, value] of Object.entries(headers)) req = req.set(name, value)
+    return req
+  }
+
+  it('prints commands for Bearer, cookie, refused (401, 403), public, and both WebSocket paths', () => {
+    expect(commands.map(([what]) => what)).to.have.length(7)
+    expect(commands[0]![1]).to.include(`Bearer ${demo.token}`)
+    expect(commands[1]![1]).to.include(`--cookie "hg_token=${demo.token}"`)
+  })
+
+  it('the Bearer curl reaches the upstream with the identity, and without the token', async () => {
+    const res = await curl(0).expect(200)
+    expect(res.body.identity).to.deep.include({ sub: 'demo-user', tenant: 'demo-tenant' })
+    expect(res.body.credentialsSeen).to.deep.equal({ authorization: false, cookie: null })
+  })
+
+  it('the cookie curl is authorised on the realm route', async () => {
+    const res = await curl(1).expect(200)
+    expect(res.body.url).to.equal('/realms/london/riders')
+  })
+
+  it('the refused curls get 401 and 403', async () => {
+    expect((await curl(2)).status).to.equal(401)
+    expect((await curl(3)).status).to.equal(403)
+    expect((await curl(4)).status).to.equal(200)
+  })
+
+  it('both WebSocket one-liners authenticate and get the upstream echo', async () => {
+    for (const index of [5, 6]) {
+      const { code, stdout } = await runNode(commands[index]![1])
+      expect(code).to.equal(0)
+      const lines = stdout.trim().split('\n')
+      expect(JSON.parse(lines[0]!)[0]).to.include({ act: 'aut', res: 'suc' })
+      expect(lines[1]).to.equal('echo to demo-user: hello')
+      expect(lines[2]).to.match(/^closed 1000/)
+    }
+  })
+})
