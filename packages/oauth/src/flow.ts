@@ -8,6 +8,6 @@ export interface LoginFlow {
   readonly handle: FlowHandler
   /** Express 4/5 middleware: `app.use(login.express())`. */
   express(): ExpressLikeMiddleware
-  /** Koa 2/3 middleware: `app.use(login.koa())` or `router.use(login.koa())`. */
+  /** Koa 2/3 middleware: `app.use(login.koa())`; with @koa/router, `router.all(path, login.koa())` for each of `paths`. */
   koa(): KoaLikeMiddleware
 }

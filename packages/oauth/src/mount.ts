@@ -20,7 +20,7 @@ export interface KoaLikeContext {
   set(field: string, value: string | string[]): void
 }
 
-/** A Koa middleware (works with `app.use(…)` and `router.use(…)`). */
+/** A Koa middleware (`app.use(…)`, or a @koa/router route for each flow path). */
 export type KoaLikeMiddleware = (ctx: KoaLikeContext, next: () => Promise<unknown>) => Promise<void>
 
 /** Runs `handle`, turning any failure into its error response; `onError` sees the failure first. */

@@ -1,5 +1,7 @@
 import { expect } from 'chai'
+import Router from '@koa/router'
 import express from 'express'
+import Koa from 'koa'
 import request from 'supertest'
 import { randomBytes } from 'node:crypto'
 import { hivempLogin, type HivempLoginOptions } from '@hivegate/oauth'
@@ -33,6 +35,17 @@ describe('hivempLogin', () => {
       'https://hivemp.com/oauth?client_id=public-key&redirect_uri=https%3A%2F%2Fgame.example%2Fauth%2Fcallback',
     )
     expect(res.headers['set-cookie'][0]).to.match(/; Path=\/auth; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/)
+  })
+
+  it('mounts on a @koa/router router by its paths', async () => {
+    const login = hivempLogin(BASE)
+    const router = new Router()
+    for (const path of Object.values(login.paths)) router.all(path, login.koa())
+    const app = new Koa().use(router.routes())
+    const res = await request(app.callback()).get('/auth/login')
+    expect(res.status).to.equal(303)
+    expect(res.headers.location).to.match(/^https:\/\/hivemp\.com\/oauth\?/)
+    expect((await request(app.callback()).get('/auth/logout')).status).to.equal(303)
   })
 
   it('answers 405 to other methods on its routes', async () => {
