@@ -3,6 +3,7 @@ import request from 'supertest'
 import type { ErrorRequestHandler, Request, Response } from 'express'
 import { isAuthError } from '@hivegate/core'
 import { hivegate, requireDataProvider, requirePermission, type HivegateOptions } from '@hivegate/express'
+import { describeHostileTokens } from '../../../test/helpers/http-hostile-suite.js'
 import { describeHttpAdapter, expectRefusal, suiteFixture, type SuiteFixture } from '../../../test/helpers/http-adapter-suite.js'
 import { EXPRESS_HOSTS } from './express-hosts.js'
 
@@ -27,6 +28,13 @@ for (const [name, express] of EXPRESS_HOSTS) {
     app.post('/realms/:realm/objects/:id', requirePermission((r) => r.params.realm, (r) => r.params.id, 'CU'), ok)
     app.delete('/realms/london/objects/:id', requirePermission('london', (r) => r.params.id, 'D'), ok)
     app.get('/providers/:realm/:id', requireDataProvider((r) => r.params.realm, (r) => r.params.id), ok)
+    return app
+  })
+
+  describeHostileTokens(name, (options) => {
+    const app = express()
+    app.use(hivegate(options as HivegateOptions))
+    app.all('/whoami', whoami)
     return app
   })
 

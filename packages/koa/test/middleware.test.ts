@@ -4,6 +4,7 @@ import Router from '@koa/router'
 import type { Context, Middleware } from 'koa'
 import { isAuthError } from '@hivegate/core'
 import { hivegate, requireDataProvider, requirePermission, type HivegateOptions } from '@hivegate/koa'
+import { describeHostileTokens } from '../../../test/helpers/http-hostile-suite.js'
 import { describeHttpAdapter, expectRefusal, suiteFixture, type SuiteFixture } from '../../../test/helpers/http-adapter-suite.js'
 import { KOA_HOSTS } from './koa-hosts.js'
 
@@ -32,6 +33,13 @@ for (const [name, Koa] of KOA_HOSTS) {
     app.use(unguarded.routes())
     app.use(hivegate(options as HivegateOptions))
     app.use(router.routes())
+    return app.callback()
+  })
+
+  describeHostileTokens(name, (options) => {
+    const app = new Koa()
+    app.use(hivegate(options as HivegateOptions))
+    app.use(whoami)
     return app.callback()
   })
 

@@ -1,0 +1,127 @@
+// Sends every hostile token (test/helpers/hostile.ts) through an HTTP adapter, in the
+// Authorization header and in the cookie: each must be refused with a 4xx that echoes nothing.
+import { expect } from 'chai'
+import { createServer, type RequestListener, type Server } from 'node:http'
+import { connect } from 'node:net'
+import request from 'supertest'
+import { createManualClock, createVerifier } from '@hivegate/core'
+import { hostileSetup, hostileTokens, hostileVerifierOptions, validToken, type HostileSetup, type HostileToken } from './hostile.js'
+import { close, listen } from './listen.js'
+
+/** Builds the adapter's app with `hivegate(options)` in front of `ALL /whoami` (200 when authenticated). */
+export type HostileAppFactory = (options: Record<string, unknown>) => RequestListener
+
+interface Answer {
+  status: number
+  /** Status line, headers and body as received. */
+  raw: string
+  body: { error?: string }
+}
+
+// Bytes Node's HTTP client refuses to put in a header value (RFC 9110 §5.5 field-value).
+const NOT_SENDABLE = /[^\t\x20-\x7e\x80-\xff]/
+// A compact JWS of b64token characters only: every source hands it to the verifier.
+const PLAIN_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
+// Node's default limit on the request head; larger ones get 431 before any middleware runs.
+const MAX_HEADER_BYTES = 16 * 1024
+
+/** Fragments of `token` that must never reach a client: its parts and the strings in its JSON. */
+function fragmentsOf(token: string): string[] {
+  const parts = token.split('.')
+  const fragments = parts.filter((part) => part.length >= 8)
+  for (const part of parts) {
+    const text = Buffer.from(part, 'base64url').toString('utf8')
+    for (const match of text.matchAll(/"(?:kid|alg|iss|aud|sub|jti|jku|x5u)":"([^"]{4,})"/g)) fragments.push(match[1]!)
+  }
+  return fragments
+}
+
+// Writes the request as raw bytes, for values the HTTP client library will not send.
+function rawRequest(base: string, header: string): Promise<Answer> {
+  const { port } = new URL(base)
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1')
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.on('error', reject)
+    socket.on('close', () => {
+      const raw = Buffer.concat(chunks).toString('latin1')
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0)
+      const bodyText = raw.slice(raw.indexOf('\r\n\r\n') + 4)
+      let body: Answer['body'] = {}
+      try {
+        body = JSON.parse(bodyText) as Answer['body']
+      } catch {
+        // Node's own 400/431 answers carry no JSON body.
+      }
+      resolve({ status, raw, body })
+    })
+    socket.end(Buffer.from(`GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n${header}\r\nConnection: close\r\n\r\n`, 'utf8'))
+  })
+}
+
+async function send(base: string, name: 'authorization' | 'cookie', value: string): Promise<Answer> {
+  if (NOT_SENDABLE.test(value)) return rawRequest(base, `${name}: ${value}`)
+  const res = await request(base).get('/whoami').set(name, value).ok(() => true)
+  const headers = Object.entries(res.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\r\n')
+  return { status: res.status, raw: `${headers}\r\n\r\n${res.text}`, body: res.body as Answer['body'] }
+}
+
+function check(hostile: HostileToken, value: string, answer: Answer): void {
+  const label = hostile.name
+  expect(answer.status, label).to.be.within(400, 499)
+  for (const fragment of fragmentsOf(hostile.token)) expect(answer.raw.includes(fragment), `${label} echoes the token`).to.equal(false)
+  if (answer.status === 431) {
+    expect(Buffer.byteLength(value), `${label}: 431 only for a head over Node's limit`).to.be.greaterThan(MAX_HEADER_BYTES - 1024)
+  } else if (answer.status === 401 || PLAIN_JWS.test(hostile.token)) {
+    expect(answer.status, label).to.equal(401)
+    expect(answer.body.error, label).to.equal(hostile.code)
+  } else {
+    // Not a token shape a source hands on: the HTTP parser (no body) or the resolver refuses it.
+    expect(answer.status, label).to.equal(400)
+    if (answer.body.error !== undefined) expect(answer.body.error, label).to.equal('invalid_request')
+  }
+}
+
+/** Every hostile token, by header and by cookie, through `createApp`: a 4xx, never 2xx/5xx, never an echo. */
+export function describeHostileTokens(name: string, createApp: HostileAppFactory): void {
+  describe(`${name}: hostile tokens`, () => {
+    let setup: HostileSetup
+    let list: HostileToken[]
+    let server: Server
+    let base: string
+
+    before(async () => {
+      setup = hostileSetup()
+      list = await hostileTokens(setup)
+      const verifier = createVerifier({ ...hostileVerifierOptions(setup), clock: createManualClock(setup.now * 1000) })
+      verifier.revocations.revoke(setup.revokedJti)
+      server = createServer(createApp({ verifier, realm: 'api' }))
+      base = await listen(server)
+    })
+
+    after(async () => {
+      await close(server)
+    })
+
+    it('accepts the valid control token by header and by cookie', async () => {
+      const token = validToken(setup)
+      expect((await send(base, 'authorization', `Bearer ${token}`)).status).to.equal(200)
+      expect((await send(base, 'cookie', `hg_token=${token}`)).status).to.equal(200)
+    })
+
+    it('refuses every one in the Authorization header', async () => {
+      for (const hostile of list) {
+        const value = `Bearer ${hostile.token}`
+        check(hostile, value, await send(base, 'authorization', value))
+      }
+    })
+
+    it('refuses every one in the hg_token cookie', async () => {
+      for (const hostile of list) {
+        const value = `hg_token=${hostile.token}`
+        check(hostile, value, await send(base, 'cookie', value))
+      }
+    })
+  })
+}
