@@ -3,7 +3,7 @@ import express from 'express'
 import Koa from 'koa'
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
 import { WebSocket, WebSocketServer } from 'ws'
-import { createAuthenticator, isAuthError } from '@hivegate/core'
+import { createAuthenticator, createManualClock, isAuthError } from '@hivegate/core'
 import { hivempLogin, type HivempLoginOptions, type LoginFlow } from '@hivegate/oauth'
 import { attachAuth } from '@hivegate/ws'
 import { Browser } from '../helpers/cookie-jar.js'
@@ -314,6 +314,30 @@ describe('HiveMP login failures (express)', () => {
 
   it('refuses a POST from another origin', async () => {
     await expectFailure(await post(page.sessionData, { origin: 'https://evil.example' }), 403, 'origin_not_allowed')
+  })
+
+  it('refuses a login older than loginTtl', async () => {
+    await close(s.server)
+    await s.standin.close()
+    const clock = createManualClock()
+    s = await setup('express', { clock, loginTtl: '10m' })
+    page = await reachCallbackPage(browser, s)
+    clock.advance(10 * 60_000)
+    await expectFailure(await post(page.sessionData), 400, 'login_state_expired')
+  })
+
+  it('refuses session data over maxSessionDataLength', async () => {
+    await close(s.server)
+    await s.standin.close()
+    s = await setup('express', { maxSessionDataLength: 64 })
+    page = await reachCallbackPage(browser, s)
+    await expectFailure(await post(page.sessionData), 413, 'payload_too_large')
+    expect(s.standin.apiCalls).to.deep.equal([])
+  })
+
+  it('refuses a returnTo on another origin at /login, without a cookie', async () => {
+    const res = await fetch(`${s.base}/auth/login?returnTo=${encodeURIComponent('//evil.example/')}`, { redirect: 'manual' })
+    await expectFailure(res, 400, 'invalid_return_to')
   })
 
   it('refuses an onSession hook failure without setting a cookie', async () => {
