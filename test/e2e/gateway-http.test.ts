@@ -107,9 +107,23 @@ describe('gateway over HTTP', () => {
       expect(res.body.headers['x-hivegate-tenant']).to.equal('tenant-1')
     })
 
+    it('authenticates CORS preflights by default and passes them with preflight: "pass"', async () => {
+      gw = await startProxy({ target: upstream.url, auth })
+      const preflight = (url: string) => request(url).options('/api').set('Origin', 'https://app.example').set('Access-Control-Request-Method', 'PUT')
+      await preflight(gw.url).expect(401)
+      await gw.close()
+      gw = await startProxy({ target: upstream.url, auth, preflight: 'pass' })
+      const res = await preflight(gw.url).set('X-Hivegate-Sub', 'spoof').expect(200)
+      expect(res.body.method).to.equal('OPTIONS')
+      expect(res.body.headers['x-hivegate-sub']).to.equal(undefined)
+      await request(gw.url).options('/api').expect(401)
+    })
+
     it('validates options at construction, naming the option', () => {
       expect(() => authProxy({ target: 'ftp://x', auth })).to.throw(TypeError, '"target"')
       expect(() => authProxy({ target: upstream.url, auth, timeout: -1 })).to.throw(RangeError, '"timeout"')
+      expect(() => authProxy({ target: upstream.url, auth, preflight: 'skip' as never })).to.throw(TypeError, '"preflight"')
+      expect(() => authProxy({ target: upstream.url, auth, websocket: { maxPendingBytes: 0 } })).to.throw(RangeError, '"websocket.maxPendingBytes"')
       expect(() => authProxy({ target: upstream.url, auth, identityHeaders: { subject: 'bad header' } })).to.throw(TypeError, '"identityHeaders.subject"')
       expect(() => authProxy({ target: upstream.url, auth, routes: [{ path: '/a', permission: [':realm', '*', 'R'] }] })).to.throw(TypeError, ':realm')
     })

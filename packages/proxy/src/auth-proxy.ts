@@ -6,6 +6,7 @@ import {
   AuthError,
   createAuthenticator,
   isAuthError,
+  isPreflight,
   writeAuthError,
   type AuthContext,
   type Authenticator,
@@ -103,8 +104,9 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
     try {
       removeSpoofedHeaders(req, names)
       const match = matchRoute(routes, req.method, req.url)
-      if (match.rule?.public !== true) {
-        const auth = await authenticator.authenticate(viewOf(req))
+      const view = viewOf(req)
+      if (match.rule?.public !== true && !(resolved.passPreflight && isPreflight(view))) {
+        const auth = await authenticator.authenticate(view)
         enforceRule(match, auth)
         if (auth !== undefined) identities.set(req, auth)
       }
@@ -186,13 +188,16 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
     })
   }
 
-  async function close(): Promise<void> {
+  let closing: Promise<void> | undefined
+  async function shutDown(): Promise<void> {
     for (const end of [...relays]) end()
     relays.clear()
     wsAuth?.close()
     await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()))
     agent.destroy()
   }
+
+  const close = (): Promise<void> => (closing ??= shutDown())
 
   return { middleware, upgrade, authenticator, ws: wsAuth, close }
 }

@@ -35,6 +35,11 @@ export interface AuthProxyOptions {
   timeout?: number
   /** Rewrite `Host` to the target's. Default true. */
   changeOrigin?: boolean
+  /**
+   * `authenticate` (default): a CORS preflight needs credentials like any request. `pass`: proxy
+   * preflights unauthenticated (without identity), since browsers never send credentials on one.
+   */
+  preflight?: 'authenticate' | 'pass'
   /** WebSocket relay bounds, or `false` to refuse every upgrade. */
   websocket?: false | WebSocketRelayOptions
   /** Further http-proxy-middleware options (e.g. `pathRewrite`, `headers`, `xfwd`); hivegate's own plugins are added to `plugins`. */
@@ -45,6 +50,7 @@ export interface AuthProxyOptions {
 export const PROXY_DEFAULTS = Object.freeze({
   timeout: 30_000,
   changeOrigin: true,
+  preflight: 'authenticate' as 'authenticate' | 'pass',
   maxMessageSize: 1024 * 1024,
   maxPendingBytes: 1024 * 1024,
   highWaterMark: 1024 * 1024,
@@ -61,6 +67,7 @@ export interface ResolvedProxyOptions {
   target: URL
   timeout: number
   changeOrigin: boolean
+  passPreflight: boolean
   websocket: false | Required<Omit<WebSocketRelayOptions, 'quarantine'>> & { quarantine: Record<string, unknown> }
 }
 
@@ -76,6 +83,8 @@ export function resolveProxyOptions(options: AuthProxyOptions): ResolvedProxyOpt
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new TypeError('"target" must be an http: or https: URL')
   if (typeof options.auth !== 'object' || options.auth === null) throw new TypeError('"auth" must be an object of authenticator options')
   if (options.changeOrigin !== undefined && typeof options.changeOrigin !== 'boolean') throw new TypeError('"changeOrigin" must be a boolean')
+  const preflight = options.preflight ?? PROXY_DEFAULTS.preflight
+  if (preflight !== 'authenticate' && preflight !== 'pass') throw new TypeError('"preflight" must be "authenticate" or "pass"')
   const ws = options.websocket
   if (ws !== undefined && ws !== false && (typeof ws !== 'object' || ws === null)) throw new TypeError('"websocket" must be false or an object')
   const quarantine = ws ? ws.quarantine ?? {} : {}
@@ -84,6 +93,7 @@ export function resolveProxyOptions(options: AuthProxyOptions): ResolvedProxyOpt
     target,
     timeout: positiveInteger('timeout', options.timeout, PROXY_DEFAULTS.timeout),
     changeOrigin: options.changeOrigin ?? PROXY_DEFAULTS.changeOrigin,
+    passPreflight: preflight === 'pass',
     websocket:
       ws === false
         ? false

@@ -100,7 +100,7 @@ function ms(value: unknown, path: ConfigPath): number | undefined {
 
 /** Turns a parsed config document into gateway options; the first problem throws a ConfigProblem naming its key. */
 export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConfig {
-  const root = mapping(raw ?? {}, [], ['listen', 'upstream', 'auth', 'identityHeaders', 'stripCredentials', 'routes', 'limits'])
+  const root = mapping(raw ?? {}, [], ['listen', 'upstream', 'auth', 'identityHeaders', 'stripCredentials', 'preflight', 'routes', 'limits'])
   const listen = mapping(root.listen ?? {}, ['listen'], ['host', 'port'])
   if (root.upstream === undefined) fail([], 'needs "upstream" with a "target" URL')
   const upstream = mapping(root.upstream, ['upstream'], ['target', 'timeout', 'changeOrigin'])
@@ -128,6 +128,10 @@ export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConf
       const s = mapping(strip, ['stripCredentials'], ['cookie', 'authorization'])
       gateway.stripCredentials = { cookie: boolean(s.cookie, ['stripCredentials', 'cookie']) ?? false, authorization: boolean(s.authorization, ['stripCredentials', 'authorization']) ?? false }
     }
+  }
+  if (root.preflight !== undefined) {
+    if (root.preflight !== 'authenticate' && root.preflight !== 'pass') fail(['preflight'], 'must be "authenticate" or "pass"')
+    gateway.preflight = root.preflight
   }
   const rules = routes(root.routes)
   if (rules !== undefined) gateway.routes = rules
