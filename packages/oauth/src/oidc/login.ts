@@ -10,11 +10,12 @@ import { sameOriginReturnTo } from '../return-to.js'
 import { createSessionIssuer } from '../session.js'
 import { parseEndpoint } from '../url-rules.js'
 import { createDiscovery, requestOptions } from './discovery.js'
+import { createIdTokenSignatureCheck } from './id-token-signature.js'
 import { mapSessionClaims } from './map-claims.js'
 import { OIDC_DEFAULTS, type ClaimsMapper, type OidcLoginOptions } from './options.js'
 import { providerFailure } from './provider-errors.js'
 
-const PROTOCOL_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method'])
+const PROTOCOL_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'request', 'request_uri'])
 
 function equalSecret(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
@@ -64,6 +65,7 @@ export function oidcLogin(options: OidcLoginOptions): LoginFlow {
   const onSession = optionalFunction<NonNullable<OidcLoginOptions['onSession']>>(options.onSession, 'onSession')
   const timeout = positiveInteger(options.timeout, 'timeout', OIDC_DEFAULTS.timeout)
   const discover = createDiscovery(issuer, insecure, timeout)
+  const checkSignature = createIdTokenSignatureCheck(client.client_id, insecure, timeout, common.clock)
   const paths = resolvePaths(redirectUri.pathname, options.basePath)
   const secure = redirectUri.protocol === 'https:'
   const sessions = createSessionIssuer(options.session, secure, common.clock)
@@ -121,7 +123,8 @@ export function oidcLogin(options: OidcLoginOptions): LoginFlow {
       throw providerFailure(err, 'token', request.signal)
     }
     const idToken = oauth.getValidatedIdTokenClaims(tokens)
-    if (idToken === undefined) throw new LoginError('id_token_invalid')
+    if (idToken === undefined || typeof tokens.id_token !== 'string') throw new LoginError('id_token_invalid')
+    await checkSignature(as, tokens.id_token)
     const claims = await mapSessionClaims(idToken, { tokens, request: req }, mapper, tenant)
     const issued = sessions.issue(claims)
     if (onSession !== undefined) {

@@ -29,6 +29,7 @@ describe('oidcLogin', () => {
     expect(build({ redirectUri: 'https://app.example/cb#x' })).to.throw(TypeError, 'fragment')
     expect(build({ scope: 'profile' })).to.throw(TypeError, '"scope" must include openid')
     expect(build({ authorizationParams: { state: 'x' } })).to.throw(TypeError, '"authorizationParams.state"')
+    expect(build({ authorizationParams: { response_mode: 'fragment' } })).to.throw(TypeError, '"authorizationParams.response_mode"')
     expect(build({ tenant: undefined })).to.throw(TypeError, '"tenant" is required unless "mapClaims"')
     expect(build({ tenant: undefined, mapClaims: () => null })).to.not.throw()
     expect(build({ mapClaims: 'x' })).to.throw(TypeError, '"mapClaims"')
