@@ -159,6 +159,7 @@ for (const framework of ['express', 'koa'] as const) {
       expect(cookie).to.include({ httpOnly: true, path: '/', sameSite: 'Lax' })
       expect(browser.jar.get('hg_hivemp_login')).to.equal(undefined)
       expect(s.sessions).to.have.length(1)
+      expect(s.sessions[0]).to.include({ id: provided.id, apiKey: provided.apiKey })
 
       const claims = decodePayload(cookie.value)
       expect(claims).to.include({ sub: provided.accountId, sid: provided.id, tnd: PROJECT.id, role: 'player', iss: ISSUER })
