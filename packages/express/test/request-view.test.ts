@@ -1,0 +1,43 @@
+import { expect } from 'chai'
+import request from 'supertest'
+import type { Request, Response } from 'express'
+import { hivegate } from '@hivegate/express'
+import { expectRefusal, suiteFixture, type SuiteFixture } from '../../../test/helpers/http-adapter-suite.js'
+import { EXPRESS_HOSTS } from './express-hosts.js'
+
+const whoami = (req: Request, res: Response) => {
+  res.json({ source: req.auth?.source })
+}
+
+for (const [name, express] of EXPRESS_HOSTS) {
+  describe(`${name}: request view`, () => {
+    let f: SuiteFixture
+    beforeEach(() => {
+      f = suiteFixture()
+    })
+
+    it('uses req.cookies when a cookie parser filled it', async () => {
+      const app = express()
+      const token = await f.token()
+      app.use((req, _res, next) => {
+        req.cookies = { hg_token: token }
+        next()
+      })
+      app.use(hivegate(f.options()))
+      app.get('/whoami', whoami)
+      const res = await request(app).get('/whoami')
+      expect(res.body.source).to.equal('cookie')
+    })
+
+    it('refuses a cookie that a parser turned into an object, without a 5xx', async () => {
+      const app = express()
+      app.use((req, _res, next) => {
+        req.cookies = { hg_token: { a: 1 } }
+        next()
+      })
+      app.use(hivegate(f.options()))
+      app.get('/whoami', whoami)
+      expectRefusal(await request(app).get('/whoami'), 400, 'invalid_request', 'invalid_request')
+    })
+  })
+}
