@@ -67,7 +67,8 @@ export function checkRegisteredClaims(claims: Claims, nowSeconds: number, rules:
   const required = rules.requiredClaims
   for (let i = 0; i < required.length; i++) {
     const name = required[i]!
-    if (!Object.hasOwn(claims, name) || claims[name] === null) invalid(`The token lacks the required "${name}" claim`)
+    const value = Object.hasOwn(claims, name) ? claims[name] : undefined
+    if (value === undefined || value === null) invalid(`The token lacks the required "${name}" claim`)
   }
   if (exp !== undefined && exp <= nowSeconds - tolerance) throw new AuthError('token_expired')
   if (nbf !== undefined && nbf > nowSeconds + tolerance) invalid('The token is not valid yet')

@@ -78,7 +78,8 @@ function parseHeader(encoded: string, allowed: ReadonlySet<string>): JwsHeader {
   const header = parseObject(Buffer.from(encoded, 'base64url'))
   if (header === undefined) refuse('The token header is not a JSON object')
   const alg = header.alg
-  if (typeof alg !== 'string' || !allowed.has(alg)) refuse('The token algorithm is not accepted')
+  // The spec table is checked too, so no allowlist can let `none` (in any casing) through.
+  if (typeof alg !== 'string' || !allowed.has(alg) || !Object.hasOwn(ALGORITHM_SPECS, alg)) refuse('The token algorithm is not accepted')
   if (header.crit !== undefined) refuse('The token has critical header parameters this server does not understand')
   return Object.freeze(header) as JwsHeader
 }

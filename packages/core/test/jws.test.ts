@@ -1,0 +1,113 @@
+import { expect } from 'chai'
+import { createHmac, createSecretKey, generateKeyPairSync, sign } from 'node:crypto'
+import { keyPair, secret } from '../../../test/helpers/keys.js'
+import { mint } from '../../../test/helpers/tokens.js'
+import { encodeBase64url, isBase64url } from '../src/base64url.js'
+import { AuthError } from '../src/errors.js'
+import { ALGORITHM_SPECS, decodeCompact, verifySignature } from '../src/jws.js'
+
+const ALL = new Set(Object.keys(ALGORITHM_SPECS))
+
+function refusal(fn: () => unknown): AuthError {
+  try {
+    fn()
+  } catch (err) {
+    expect(err).to.be.instanceOf(AuthError)
+    return err as AuthError
+  }
+  expect.fail('expected an AuthError')
+}
+
+describe('base64url', () => {
+  it('accepts only canonical unpadded base64url', () => {
+    for (const bytes of [0, 1, 2, 3, 4, 31, 32, 33]) {
+      const text = encodeBase64url(Buffer.alloc(bytes, 0xa7))
+      expect(isBase64url(text, 0, text.length), String(bytes)).to.equal(true)
+    }
+    const bad = ['AB=', 'A', 'AB+C', 'AB/C', 'AB C', 'ABé', 'AB\nC', 'AF', 'ABD']
+    for (const text of bad) expect(isBase64url(text, 0, text.length), JSON.stringify(text)).to.equal(false)
+  })
+})
+
+describe('decodeCompact', () => {
+  it('splits, decodes and parses a compact JWS', async () => {
+    const token = await mint({ key: secret(), claims: { sub: 'x' } })
+    const jws = decodeCompact(token, ALL)
+    expect(jws.header).to.include({ alg: 'HS256', kid: 'kid-1' })
+    expect(jws.claims.sub).to.equal('x')
+    expect(jws.spec).to.equal(ALGORITHM_SPECS.HS256)
+    expect(jws.signingInput).to.equal(token.slice(0, token.lastIndexOf('.')))
+    expect(jws.signature).to.have.length(32)
+  })
+
+  it('refuses an algorithm outside the allowlist, and none in any casing', async () => {
+    const token = await mint({ key: secret() })
+    expect(refusal(() => decodeCompact(token, new Set(['HS512']))).message).to.match(/algorithm/)
+    const none = `${encodeBase64url('{"alg":"none"}')}.${encodeBase64url('{}')}.AAAA`
+    expect(refusal(() => decodeCompact(none, new Set([...ALL, 'none']).add('None'))).code).to.equal('invalid_token')
+  })
+
+  it('refuses any crit, remembers headers without confusing allowlists', async () => {
+    const token = await mint({ key: secret() })
+    decodeCompact(token, ALL)
+    expect(refusal(() => decodeCompact(token, new Set(['RS256']))).code).to.equal('invalid_token')
+    const crit = `${encodeBase64url('{"alg":"HS256","crit":["b64"],"b64":true}')}.${encodeBase64url('{}')}.AAAA`
+    expect(refusal(() => decodeCompact(crit, ALL)).message).to.match(/critical/)
+  })
+})
+
+describe('verifySignature', () => {
+  const input = 'eyJhbGciOiJIUzI1NiJ9.e30'
+
+  it('checks HMAC in constant time with the exact length', () => {
+    const key = createSecretKey(secret())
+    const other = createSecretKey(secret())
+    const mac = createHmac('sha256', key).update(input).digest()
+    expect(verifySignature(ALGORITHM_SPECS.HS256, key, input, mac)).to.equal(true)
+    expect(verifySignature(ALGORITHM_SPECS.HS256, other, input, mac)).to.equal(false)
+    expect(verifySignature(ALGORITHM_SPECS.HS256, key, input, mac.subarray(0, 31))).to.equal(false)
+    expect(verifySignature(ALGORITHM_SPECS.HS256, key, input, Buffer.concat([mac, Buffer.alloc(1)]))).to.equal(false)
+  })
+
+  it('never lets a key of one family verify another', () => {
+    const rsa = keyPair('RS256')
+    const ec = keyPair('ES256')
+    const hmac = createSecretKey(secret())
+    const rsSig = sign('sha256', Buffer.from(input), rsa.privateKey)
+    expect(verifySignature(ALGORITHM_SPECS.RS256, rsa.publicKey, input, rsSig)).to.equal(true)
+    expect(verifySignature(ALGORITHM_SPECS.HS256, rsa.publicKey, input, rsSig.subarray(0, 32))).to.equal(false)
+    expect(verifySignature(ALGORITHM_SPECS.RS256, hmac, input, rsSig)).to.equal(false)
+    expect(verifySignature(ALGORITHM_SPECS.RS256, ec.publicKey, input, rsSig)).to.equal(false)
+    expect(verifySignature(ALGORITHM_SPECS.EdDSA, ec.publicKey, input, Buffer.alloc(64))).to.equal(false)
+  })
+
+  it('takes ECDSA signatures only raw, at the curve length', () => {
+    for (const [alg, length] of [['ES256', 64], ['ES384', 96], ['ES512', 132]] as const) {
+      const pair = keyPair(alg)
+      const raw = sign(ALGORITHM_SPECS[alg].hash, Buffer.from(input), { key: pair.privateKey, dsaEncoding: 'ieee-p1363' })
+      const der = sign(ALGORITHM_SPECS[alg].hash, Buffer.from(input), { key: pair.privateKey, dsaEncoding: 'der' })
+      expect(raw, alg).to.have.length(length)
+      expect(verifySignature(ALGORITHM_SPECS[alg], pair.publicKey, input, raw), alg).to.equal(true)
+      expect(verifySignature(ALGORITHM_SPECS[alg], pair.publicKey, input, der), alg).to.equal(false)
+      expect(verifySignature(ALGORITHM_SPECS[alg], pair.publicKey, input, raw.subarray(1)), alg).to.equal(false)
+    }
+  })
+
+  it('verifies PSS with a salt of the hash length only', () => {
+    const pair = keyPair('PS256')
+    const data = Buffer.from(input)
+    const good = sign('sha256', data, { key: pair.privateKey, padding: 6, saltLength: 32 })
+    const shortSalt = sign('sha256', data, { key: pair.privateKey, padding: 6, saltLength: 0 })
+    expect(verifySignature(ALGORITHM_SPECS.PS256, pair.publicKey, input, good)).to.equal(true)
+    expect(verifySignature(ALGORITHM_SPECS.PS256, pair.publicKey, input, shortSalt)).to.equal(false)
+    expect(verifySignature(ALGORITHM_SPECS.RS256, pair.publicKey, input, good)).to.equal(false)
+  })
+
+  it('verifies Ed25519 and refuses an Ed448 key', () => {
+    const pair = keyPair('EdDSA')
+    const sig = sign(null, Buffer.from(input), pair.privateKey)
+    expect(verifySignature(ALGORITHM_SPECS.EdDSA, pair.publicKey, input, sig)).to.equal(true)
+    const ed448 = generateKeyPairSync('ed448')
+    expect(verifySignature(ALGORITHM_SPECS.EdDSA, ed448.publicKey, input, sign(null, Buffer.from(input), ed448.privateKey))).to.equal(false)
+  })
+})
