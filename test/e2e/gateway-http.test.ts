@@ -119,6 +119,18 @@ describe('gateway over HTTP', () => {
       await request(gw.url).options('/api').expect(401)
     })
 
+    it('passes further hpm options and on-handlers through', async () => {
+      const seen: string[] = []
+      gw = await startProxy({
+        target: upstream.url,
+        auth,
+        proxy: { pathRewrite: { '^/v1': '' }, on: { proxyRes: (_res, req) => void seen.push(String(req.url)) } },
+      })
+      const res = await request(gw.url).get('/v1/things').set('Authorization', `Bearer ${token}`).expect(200)
+      expect(res.body.url).to.equal('/things')
+      expect(seen).to.deep.equal(['/things'])
+    })
+
     it('validates options at construction, naming the option', () => {
       expect(() => authProxy({ target: 'ftp://x', auth })).to.throw(TypeError, '"target"')
       expect(() => authProxy({ target: upstream.url, auth, timeout: -1 })).to.throw(RangeError, '"timeout"')

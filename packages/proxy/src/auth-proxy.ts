@@ -13,7 +13,7 @@ import {
   type RequestView,
 } from '@hivegate/core'
 import { createUpgradeHandler, type WsAuth } from '@hivegate/ws'
-import { createProxyMiddleware, type Plugin } from 'http-proxy-middleware'
+import { createProxyMiddleware, loggerPlugin, proxyEventsPlugin, type Plugin } from 'http-proxy-middleware'
 import WebSocket, { WebSocketServer } from 'ws'
 import { resolveStripCredentials, stripCredentials } from './credentials.js'
 import { identityHeaderValues, removeSpoofedHeaders, resolveIdentityHeaders } from './identity.js'
@@ -96,8 +96,9 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
     changeOrigin: resolved.changeOrigin,
     agent,
     ws: false,
+    // hpm's default error answer would race ours; its event and logger plugins are kept.
     ejectPlugins: true,
-    plugins: [identityPlugin, errorPlugin, ...(extra.plugins ?? [])],
+    plugins: [proxyEventsPlugin, loggerPlugin, identityPlugin, errorPlugin, ...(extra.plugins ?? [])],
   })
 
   async function middleware(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
