@@ -55,6 +55,9 @@ async function startServers(log, hivegateReady) {
     for (const s of AUTH) if (!s.hivegate || hivegateReady) plans.push({ ...s, alg, token: signToken(keys[alg]) })
   }
   const token = signToken(keys.HS256)
+  // BENCH_HTTP_KINDS=express-bare,express-hg narrows a development run; bare servers are always kept.
+  const only = process.env.BENCH_HTTP_KINDS?.split(',')
+  if (only) plans.splice(0, plans.length, ...plans.filter((p) => p.kind.endsWith('-bare') || only.includes(p.kind)))
   for (const plan of plans) {
     plan.handle = startChild(SERVER)
     const reply = await plan.handle.request({ cmd: 'start', kind: plan.kind, key: plan.alg ? exportKey(keys[plan.alg]) : undefined })
