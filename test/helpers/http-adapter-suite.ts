@@ -133,6 +133,13 @@ export function describeHttpAdapter(name: string, createApp: AppFactory): void {
         expectRefusal(ignored, 401, 'credentials_required')
       })
 
+      it('reads the query parameter only when the query source is opted in', async () => {
+        const token = await f.token()
+        const res = await request(app({ sources: ['query'], queryParameter: 'access_token' })).get(`/whoami?a=1&access_token=${token}`)
+        expect(res.body.source).to.equal('query')
+        expectRefusal(await request(app()).get(`/whoami?token=${token}`), 401, 'credentials_required')
+      })
+
       it('accepts a custom source in the configured position', async () => {
         const apiKey = {
           name: 'apiKey',
