@@ -302,6 +302,15 @@ export function describeHttpAdapter(name: string, createApp: AppFactory): void {
         expectRefusal(no, 403, 'insufficient_permission', 'insufficient_scope')
       })
 
+      it('a malformed per or dpv claim is refused with 401 invalid_token before any guard runs', async () => {
+        const malformed = [{ per: { london: { 'deliveryRiders/*': 'X' } } }, { per: { london: ['deliveryRiders/*'] } }, { dpv: { london: 'deliveryRides/*' } }]
+        for (const claims of malformed) {
+          const auth = await bearer(claims)
+          expectRefusal(await request(app()).get('/realms/london/objects/deliveryRiders%2Fbob').set('Authorization', auth), 401, 'invalid_token', 'invalid_token')
+          expectRefusal(await request(app()).get('/providers/london/deliveryRides%2Fjohndoe-123').set('Authorization', auth), 401, 'invalid_token', 'invalid_token')
+        }
+      })
+
       it('a guard where hivegate() did not run answers 401, never 500', async () => {
         const res = await request(app()).get('/unguarded/realms/london/objects/a').set('Authorization', await bearer())
         expect(res.status).to.equal(401)
