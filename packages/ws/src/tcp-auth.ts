@@ -69,7 +69,7 @@ export interface TcpAuth extends EventEmitter {
   /** Closes the trusted connections of a subject and/or tenant; returns how many. */
   closeWhere(filter: ConnectionFilter, reason?: string): number
   readonly quarantined: number
-  /** Stops accepting, removes listeners and timers, and closes every connection it holds. */
+  /** Removes listeners and timers and closes every connection it holds; close the net.Server too. */
   close(): void
 }
 
