@@ -62,6 +62,33 @@ describe('gateway over WebSocket', () => {
     expect(headers.authorization).to.equal(undefined)
   })
 
+  it('relays many large binary frames in order through a small high-water mark', async () => {
+    const local = await startProxy({ target: upstream.url, auth, websocket: { highWaterMark: 64 * 1024 } })
+    try {
+      const socket = await connect(`${local.wsUrl}/live`, { headers: { Authorization: `Bearer ${token}` } })
+      await trusted(socket)
+      // An echo proves the upstream leg is open: more than maxPendingBytes before that closes 1008.
+      socket.send('ready?')
+      expect(await socket.next()).to.equal('echo:ready?')
+      const count = 16
+      const received: number[] = []
+      const done = new Promise<void>((resolve) =>
+        socket.ws.on('message', (data: Buffer, isBinary) => {
+          if (!isBinary) return
+          expect(data.length).to.equal(256 * 1024)
+          received.push(data[0]!)
+          if (received.length === count) resolve()
+        }),
+      )
+      for (let i = 0; i < count; i++) socket.ws.send(Buffer.alloc(256 * 1024, i))
+      await done
+      expect(received).to.deep.equal([...Array(count).keys()])
+      await socket.close()
+    } finally {
+      await local.close()
+    }
+  })
+
   it('quarantines a token-less connection and opens the upstream only after a valid auth message', async () => {
     const before = upstream.upgrades.length
     const socket = await open('/live')
