@@ -1,7 +1,6 @@
-/** Value of each base64url character (RFC 4648 §5) by char code, or 255 for anything else. */
-export const BASE64URL_VALUE = new Uint8Array(256).fill(255)
+// Value of each base64url character (RFC 4648 §5) by char code, or 255 for anything else.
+const VALUE = new Uint8Array(256).fill(255)
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-const VALUE = BASE64URL_VALUE
 for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i
 
 /**
@@ -24,11 +23,6 @@ export function isCanonicalTail(text: string, start: number, end: number): boole
   const last = VALUE[text.charCodeAt(end - 1)]!
   // Two trailing chars carry one byte (low 4 bits unused), three carry two (low 2 bits unused).
   return (last & (rest === 2 ? 0x0f : 0x03)) === 0
-}
-
-/** True when `code` is a base64url character. */
-export function isBase64urlChar(code: number): boolean {
-  return code < 256 && VALUE[code] !== 255
 }
 
 /** base64url without padding. */

@@ -15,7 +15,7 @@ function refusal(fn: () => unknown): AuthError {
     expect(err).to.be.instanceOf(AuthError)
     return err as AuthError
   }
-  expect.fail('expected an AuthError')
+  throw new Error('expected an AuthError')
 }
 
 describe('base64url', () => {
