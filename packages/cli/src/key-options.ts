@@ -13,6 +13,7 @@ export const KEY_OPTIONS = {
   kid: { type: 'string' },
 } as const
 
+/** Parsed values of {@link KEY_OPTIONS}. */
 export interface KeyArgs {
   'secret-file'?: string
   'secret-env'?: string

@@ -6,6 +6,7 @@ import { tokenSign, TOKEN_SIGN_HELP } from './commands/token-sign.js'
 import { tokenVerify, TOKEN_VERIFY_HELP } from './commands/token-verify.js'
 import { CliError, USAGE, type Io } from './io.js'
 
+/** Top-level help text. */
 export const HELP = `Usage: hivegate <command> [options]
 
 Commands:

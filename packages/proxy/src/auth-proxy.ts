@@ -5,24 +5,21 @@ import type { Duplex } from 'node:stream'
 import {
   AuthError,
   createAuthenticator,
-  isAuthError,
   isPreflight,
   writeAuthError,
   type AuthContext,
   type Authenticator,
-  type RequestView,
 } from '@hivegate/core'
-import { createUpgradeHandler, type WsAuth } from '@hivegate/ws'
+import type { WsAuth } from '@hivegate/ws'
 import { createProxyMiddleware, loggerPlugin, proxyEventsPlugin, type Plugin } from 'http-proxy-middleware'
-import WebSocket, { WebSocketServer } from 'ws'
 import { resolveStripCredentials, stripCredentials } from './credentials.js'
 import { identityHeaderValues, removeSpoofedHeaders, resolveIdentityHeaders } from './identity.js'
 import { resolveProxyOptions, type AuthProxyOptions } from './options.js'
 import { enforceRule } from './rules.js'
-import { compileRoutes, matchRoute, type RouteMatch } from './routes.js'
+import { compileRoutes, matchRoute } from './routes.js'
 import { answerUpstreamError, timeoutError } from './upstream-errors.js'
-import { upstreamHeaders, upstreamWebSocketUrl, wsAuthOptions } from './upstream-request.js'
-import { relayWebSocket } from './ws-relay.js'
+import { asAuthError, viewOf } from './request.js'
+import { createWsGateway } from './ws-gateway.js'
 
 /** Connect-style middleware: works in `node:http`, Express and Connect. */
 export type ProxyMiddleware = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => Promise<void>
@@ -39,14 +36,6 @@ export interface AuthProxy {
   readonly ws: WsAuth | undefined
   /** Closes every relayed WebSocket and the upstream connection pool. */
   close(): Promise<void>
-}
-
-function viewOf(req: IncomingMessage): RequestView {
-  return { headers: req.headers, rawHeaders: req.rawHeaders, url: req.url, method: req.method }
-}
-
-function asAuthError(err: unknown): AuthError | undefined {
-  return isAuthError(err) ? err : undefined
 }
 
 /**
@@ -122,83 +111,23 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
     await hpm(req, res, next)
   }
 
-  const relays = new Set<() => void>()
-  let wss: WebSocketServer | undefined
-  let wsAuth: WsAuth | undefined
-  const matches = new WeakMap<IncomingMessage, RouteMatch>()
-  const wsOptions = resolved.websocket
-
-  function startRelay(client: WebSocket, req: IncomingMessage, auth: AuthContext | undefined): void {
-    if (wsOptions === false) return
-    const headers = upstreamHeaders(req.headers, names)
-    stripCredentials(headers, strip, cookieName)
-    if (auth !== undefined) Object.assign(headers, identityHeaderValues(auth, names))
-    const end = relayWebSocket(client, {
-      url: upstreamWebSocketUrl(resolved.target, req.url),
-      headers: headers as Record<string, string>,
-      protocol: client.protocol || undefined,
-      maxMessageSize: wsOptions.maxMessageSize,
-      maxPendingBytes: wsOptions.maxPendingBytes,
-      highWaterMark: wsOptions.highWaterMark,
-      timeout: resolved.timeout,
-    })
-    relays.add(end)
-    client.once('close', () => relays.delete(end))
-  }
-
-  if (wsOptions !== false) {
-    wss = new WebSocketServer({ noServer: true, maxPayload: wsOptions.maxMessageSize, perMessageDeflate: false })
-    wsAuth = createUpgradeHandler(wss, wsAuthOptions(options.auth, authenticator, wsOptions.quarantine))
-    const trusted = wsAuth
-    wss.on('connection', (client: WebSocket, req: IncomingMessage) => {
-      const auth = trusted.authOf(client)
-      try {
-        enforceRule(matches.get(req) ?? { rule: undefined, params: {} }, auth)
-      } catch (err) {
-        const e = asAuthError(err)
-        client.close(e?.closeCode ?? 1008, e?.message ?? '')
-        return
-      }
-      startRelay(client, req, auth)
-    })
-  }
-
-  async function checkUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    if (wss === undefined || wsAuth === undefined) throw new AuthError('invalid_request', 'WebSockets are not accepted here')
-    removeSpoofedHeaders(req, names)
-    const match = matchRoute(routes, 'GET', req.url)
-    if (match.rule?.public === true) {
-      wss.handleUpgrade(req, socket, head, (client) => startRelay(client, req, undefined))
-      return
-    }
-    const view = viewOf(req)
-    if (authenticator.resolve(view) !== null) {
-      // Refuse with 401/403 before upgrading; the ws handler verifies again (a cache hit).
-      enforceRule(match, await authenticator.authenticate(view, { checkOrigin: 'always' }))
-    }
-    matches.set(req, match)
-    wsAuth.handleUpgrade(req, socket, head)
-  }
+  const websockets = resolved.websocket === false
+    ? undefined
+    : createWsGateway({ ...resolved, websocket: resolved.websocket, routes, names, strip, cookieName, authenticator, auth: options.auth })
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (websockets !== undefined) return websockets.upgrade(req, socket, head)
     socket.on('error', () => socket.destroy())
-    checkUpgrade(req, socket, head).catch((err: unknown) => {
-      const authError = asAuthError(err)
-      if (authError !== undefined) writeAuthError(socket, authError)
-      else socket.destroy()
-    })
+    writeAuthError(socket, new AuthError('invalid_request', 'WebSockets are not accepted here'))
   }
 
   let closing: Promise<void> | undefined
   async function shutDown(): Promise<void> {
-    for (const end of [...relays]) end()
-    relays.clear()
-    wsAuth?.close()
-    await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()))
+    await websockets?.close()
     agent.destroy()
   }
 
   const close = (): Promise<void> => (closing ??= shutDown())
 
-  return { middleware, upgrade, authenticator, ws: wsAuth, close }
+  return { middleware, upgrade, authenticator, ws: websockets?.ws, close }
 }

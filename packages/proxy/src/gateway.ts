@@ -30,6 +30,7 @@ export interface Gateway {
   close(): Promise<void>
 }
 
+/** Defaults of {@link GatewayLimits}. */
 export const GATEWAY_LIMIT_DEFAULTS = Object.freeze({
   maxHeaderSize: 16 * 1024,
   headersTimeout: 30_000,
@@ -63,10 +64,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   })
   server.maxConnections = limit('maxConnections', options.limits)
   server.on('upgrade', proxy.upgrade)
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
-    else socket.destroy()
-  })
 
   return {
     server,

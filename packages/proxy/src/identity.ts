@@ -20,6 +20,7 @@ export interface IdentityHeaders {
   isReserved(name: string): boolean
 }
 
+/** Default identity header names. */
 export const DEFAULT_IDENTITY_HEADERS = Object.freeze({
   subject: 'x-hivegate-sub',
   tenant: 'x-hivegate-tenant',

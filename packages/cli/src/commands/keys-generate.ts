@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { parse, required } from '../args.js'
 import { CliError, USAGE, type Io } from '../io.js'
 
+/** `--help` text. */
 export const KEYS_GENERATE_HELP = `Usage: hivegate keys generate --alg ES256|RS256|EdDSA [--kid <id>] [--out <dir>]
 
 Generates a signing key pair: <dir>/<kid>.key.pem (PKCS#8 private key, mode 0600) and

@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { parse } from '../args.js'
 import { CliError, type Io } from '../io.js'
 
+/** `--help` text. */
 export const SECRET_GENERATE_HELP = `Usage: hivegate secret generate [--kid <id>] [--out <file>]
 
 Generates a 256-bit HMAC secret (43 base64url characters; the text itself is the secret).

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load-config.js'
 import { CliError, USAGE, type Io } from '../io.js'
 import { startGateway } from '../start-gateway.js'
 
+/** `--help` text. */
 export const SERVE_HELP = `Usage: hivegate serve --config <hivegate.yml> [--host <host>] [--port <port>]
 
 Runs the authenticating gateway described by the config file: every HTTP request and WebSocket is

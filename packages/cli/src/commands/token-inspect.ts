@@ -2,6 +2,7 @@ import { parse } from '../args.js'
 import { decodeToken, tokenArgument } from '../decode-token.js'
 import type { Io } from '../io.js'
 
+/** `--help` text. */
 export const TOKEN_INSPECT_HELP = `Usage: hivegate token inspect [<token> | -]
 
 Decodes a token's header and claims WITHOUT checking its signature: anyone can write a token that

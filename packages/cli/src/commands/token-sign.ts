@@ -3,6 +3,7 @@ import { jsonOption, parse, required } from '../args.js'
 import { CliError, USAGE, type Io } from '../io.js'
 import { KEY_OPTIONS, signingKey } from '../key-options.js'
 
+/** `--help` text. */
 export const TOKEN_SIGN_HELP = `Usage: hivegate token sign --iss <issuer> (--secret-file <f> | --secret-env <VAR> | --key-file <pem>) [options]
 
 Signs a token and prints it on stdout (its only output). A "jti" is always generated, so a

@@ -4,6 +4,7 @@ import { decodeToken, tokenArgument } from '../decode-token.js'
 import { CliError, USAGE, type Io } from '../io.js'
 import { KEY_OPTIONS, verificationKeys } from '../key-options.js'
 
+/** `--help` text. */
 export const TOKEN_VERIFY_HELP = `Usage: hivegate token verify [<token> | -] --iss <issuer> (--secret-file <f> | --secret-env <VAR> | --key-file <pem> | --jwks-file <f>) [options]
 
 Verifies a token's signature and claims (exp, nbf, iat, iss, aud) as the gateway does. The token is

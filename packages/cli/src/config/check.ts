@@ -18,6 +18,7 @@ export class ConfigProblem extends Error {
   }
 }
 
+/** Throws a {@link ConfigProblem} at `path`. */
 function fail(path: ConfigPath, message: string): never {
   throw new ConfigProblem(path, message)
 }
@@ -29,39 +30,46 @@ export function mapping(value: unknown, path: ConfigPath, keys: readonly string[
   return value as Record<string, unknown>
 }
 
+/** A non-empty string. */
 export function string(value: unknown, path: ConfigPath): string {
   if (typeof value !== 'string' || value === '') fail(path, 'must be a non-empty string')
   return value
 }
 
+/** A non-empty string, or absent. */
 export function optionalString(value: unknown, path: ConfigPath): string | undefined {
   return value === undefined ? undefined : string(value, path)
 }
 
+/** A string or a list of strings, or absent. */
 export function stringOrList(value: unknown, path: ConfigPath): string | string[] | undefined {
   if (value === undefined) return undefined
   if (Array.isArray(value)) return value.map((v, i) => string(v, [...path, i]))
   return string(value, path)
 }
 
+/** A list of non-empty strings, or absent. */
 export function stringList(value: unknown, path: ConfigPath): string[] | undefined {
   if (value === undefined) return undefined
   if (!Array.isArray(value)) fail(path, 'must be a list of strings')
   return value.map((v, i) => string(v, [...path, i]))
 }
 
+/** true or false, or absent. */
 export function boolean(value: unknown, path: ConfigPath): boolean | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'boolean') fail(path, 'must be true or false')
   return value
 }
 
+/** A positive integer, or absent. */
 export function positiveInteger(value: unknown, path: ConfigPath): number | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) fail(path, 'must be a positive integer')
   return value
 }
 
+/** A port number (0 to 65535), or absent. */
 export function port(value: unknown, path: ConfigPath): number | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 65535) fail(path, 'must be a port number from 0 to 65535')

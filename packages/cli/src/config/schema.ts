@@ -11,6 +11,7 @@ export interface ServeConfig {
   listen: { host: string; port: number }
 }
 
+/** Where `serve` listens when the config does not say. */
 export const LISTEN_DEFAULTS = Object.freeze({ host: '127.0.0.1', port: 8080 })
 const SOURCES: readonly BuiltInSourceName[] = ['cookie', 'bearer', 'authMessage', 'query']
 
