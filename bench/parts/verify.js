@@ -1,19 +1,27 @@
 // verify: single-token verification, every contender interleaved, ratios to the floor.
 import { ALGORITHMS, makeKey, signToken } from '../lib/fixtures.js'
 import { verifyContenders, claimsOf } from '../lib/contenders.js'
+import { freshToken, headerPool, pipelineContenders } from '../lib/pipeline.js'
 import { calibrate, measure } from '../lib/measure.js'
 import { median, summarize } from '../lib/stats.js'
 
 async function checkAccepts(contender, token) {
+  if (contender.noClaims) return
   const claims = claimsOf(await contender.fn(token))
   if (claims?.tnd !== 'tenant-1') throw new Error(`${contender.label} did not return the token's claims`)
 }
 
 /** Runs one algorithm: warm-up, then `rounds` rounds of A B C … each for `sliceMs`. */
-async function runAlgorithm(alg, { rounds, sliceMs, warmupMs, log }) {
+async function runAlgorithm(alg, config) {
   const key = makeKey(alg)
   const token = signToken(key)
   const { list, hivegate } = await verifyContenders(key)
+  // Every contender gets the same token content as a fresh string each call, as in a server.
+  const fresh = list.map((c) => ({ ...c, fn: freshToken(c.fn) }))
+  return { alg, ...(await runContenders(`verify ${alg}`, fresh, headerPool(token), config)), hivegateUnavailable: hivegate }
+}
+
+async function runContenders(name, list, token, { rounds, sliceMs, warmupMs, log }) {
   const batches = new Map()
   for (const contender of list) {
     await checkAccepts(contender, token)
@@ -28,7 +36,7 @@ async function runAlgorithm(alg, { rounds, sliceMs, warmupMs, log }) {
       samples.get(contender.id).push(rates.get(contender.id))
       ratios.get(contender.id).push(rates.get(contender.id) / rates.get('floor'))
     }
-    log(`verify ${alg} round ${round + 1}/${rounds}: floor ${Math.round(rates.get('floor'))} ops/s`)
+    log(`${name} round ${round + 1}/${rounds}: floor ${Math.round(rates.get('floor'))} ops/s`)
   }
   const rows = list.map((c) => ({
     id: c.id,
@@ -40,11 +48,21 @@ async function runAlgorithm(alg, { rounds, sliceMs, warmupMs, log }) {
     ratioToFloorRange: [Math.min(...ratios.get(c.id)), Math.max(...ratios.get(c.id))],
     ratioToFloorMap: median(samples.get(c.id).map((v, i) => v / samples.get('floorMap')[i])),
   }))
-  return { alg, rows, hivegateUnavailable: hivegate }
+  return { rows }
+}
+
+/** HS256 through the request pipeline: fresh token strings, resolver, authenticator. */
+async function runPipeline(config) {
+  const key = makeKey('HS256')
+  const token = signToken(key)
+  const pool = headerPool(token)
+  const list = await pipelineContenders(key, token)
+  return { alg: 'HS256', ...(await runContenders('pipeline HS256', list, pool, config)) }
 }
 
 export async function run(config) {
   const results = []
   for (const alg of ALGORITHMS) results.push(await runAlgorithm(alg, config))
-  return { rounds: config.rounds, sliceMs: config.sliceMs, algorithms: results }
+  const pipeline = await runPipeline(config)
+  return { rounds: config.rounds, sliceMs: config.sliceMs, algorithms: results, pipeline }
 }
