@@ -16,6 +16,8 @@ const SEED = 0x5eed2026
 const GENERATED = 3000
 const TOLERANCE = 5
 const MAX_NUMERIC_DATE = 253402300799
+const MAX_AGE = 1800
+type Mode = 'audience' | 'aged'
 
 /** Decoded JSON of a segment, or undefined. */
 function segmentJson(segment: string): Record<string, unknown> | undefined {
@@ -130,7 +132,8 @@ interface KeyEntry {
 describe('differential: hivegate and jose agree', function () {
   this.timeout(120_000)
   let setup: HostileSetup
-  let verifier: SyncVerifier
+  // Two configurations: with an audience, and without one but with a maximum token age.
+  let verifiers: Record<Mode, SyncVerifier>
   let keys: KeyEntry[]
   const used = new Set<string>()
   const ALGS: Algorithm[] = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']
@@ -148,19 +151,19 @@ describe('differential: hivegate and jose agree', function () {
       { kid: es512.kid, algorithms: ['ES512'], signing: es512.privateKey, verifying: es512.publicKey },
       { kid: ed.kid, algorithms: ['EdDSA'], signing: ed.privateKey, verifying: ed.publicKey },
     ]
-    verifier = createVerifier({
+    const common = {
       issuer: setup.issuer,
-      audience: setup.audience,
       requiredClaims: ['tnd'],
       clockTolerance: TOLERANCE,
-      cache: false,
+      cache: false as const,
       clock: createManualClock(setup.now * 1000),
       keys: {
         secrets: { [setup.secretKid]: setup.secret },
         publicKeys: Object.fromEntries(keys.slice(1).map((k) => [k.kid, k.verifying as KeyObject])),
       },
-    })
-    verifier.revocations.revoke(setup.revokedJti)
+    }
+    verifiers = { audience: createVerifier({ ...common, audience: setup.audience }), aged: createVerifier({ ...common, maxTokenAge: MAX_AGE }) }
+    for (const verifier of Object.values(verifiers)) verifier.revocations.revoke(setup.revokedJti)
   })
 
   // The key store's rules, restated for jose: kid picks the key; no kid works only when exactly one key can verify alg.
@@ -172,11 +175,11 @@ describe('differential: hivegate and jose agree', function () {
     return candidates[0]!.verifying
   }
 
-  async function joseAccepts(token: string): Promise<boolean> {
+  async function joseAccepts(token: string, mode: Mode): Promise<boolean> {
     try {
       await jwtVerify(token, joseKey, {
         issuer: setup.issuer,
-        audience: setup.audience,
+        ...(mode === 'audience' ? { audience: setup.audience } : { maxTokenAge: MAX_AGE }),
         requiredClaims: ['tnd'],
         clockTolerance: TOLERANCE,
         currentDate: new Date(setup.now * 1000),
@@ -188,9 +191,9 @@ describe('differential: hivegate and jose agree', function () {
     }
   }
 
-  function hivegateAccepts(token: string): boolean {
+  function hivegateAccepts(token: string, mode: Mode): boolean {
     try {
-      verifier.verifySync(token, 'bearer')
+      verifiers[mode].verifySync(token, 'bearer')
       return true
     } catch {
       return false
@@ -198,9 +201,9 @@ describe('differential: hivegate and jose agree', function () {
   }
 
   /** undefined when the verdicts agree or the difference is a listed strictness; otherwise what went wrong. */
-  async function disagreement(token: string): Promise<string | undefined> {
-    const ours = hivegateAccepts(token)
-    const theirs = await joseAccepts(token)
+  async function disagreement(token: string, mode: Mode): Promise<string | undefined> {
+    const ours = hivegateAccepts(token, mode)
+    const theirs = await joseAccepts(token, mode)
     if (ours === theirs) return undefined
     if (ours) return 'hivegate accepts what jose refuses'
     const reason = STRICTER.find((s) => s.applies(token, setup))
@@ -216,8 +219,10 @@ describe('differential: hivegate and jose agree', function () {
   it('agrees on every hostile token', async () => {
     const failures: string[] = []
     for (const hostile of await hostileTokens(setup)) {
-      const problem = await disagreement(hostile.token)
-      if (problem !== undefined) failures.push(`${hostile.name}: ${problem}`)
+      for (const mode of ['audience', 'aged'] as const) {
+        const problem = await disagreement(hostile.token, mode)
+        if (problem !== undefined) failures.push(`${hostile.name} (${mode}): ${problem}`)
+      }
     }
     expect(failures).to.deep.equal([])
   })
@@ -229,7 +234,7 @@ describe('differential: hivegate and jose agree', function () {
     const variations: Record<string, readonly unknown[]> = {
       exp: [now - 3600, now - 6, now - 5, now - 4, now, now + 4, now + 3600, undefined, String(now + 60), -1, 1e15, now + 0.5],
       nbf: [undefined, now + 3600, now + 6, now + 5, now + 4, now - 10, -1, 'soon'],
-      iat: [now, now + 3600, now + 6, now + 5, undefined, -5, 1.5],
+      iat: [now, now + 3600, now + 6, now + 5, undefined, -5, 1.5, now - MAX_AGE - 5, now - MAX_AGE - 6],
       iss: [setup.issuer, 'other.example', undefined, 5],
       aud: [setup.audience, 'other-api', [setup.audience, 'x'], ['x'], undefined, [setup.audience, 7], []],
       sub: ['someone', 5, undefined, null],
@@ -314,9 +319,10 @@ describe('differential: hivegate and jose agree', function () {
       }
       previous.push(token)
       if (previous.length > 50) previous.shift()
-      const problem = await disagreement(token)
-      if (problem !== undefined) failures.push(`${recipe}: ${problem}`)
-      else if (hivegateAccepts(token)) acceptedByBoth++
+      const mode: Mode = i % 3 === 2 ? 'aged' : 'audience'
+      const problem = await disagreement(token, mode)
+      if (problem !== undefined) failures.push(`${recipe} (${mode}): ${problem}`)
+      else if (hivegateAccepts(token, mode)) acceptedByBoth++
     }
     expect(failures.slice(0, 10)).to.deep.equal([])
     // The stream must exercise both verdicts, not only refusals.
