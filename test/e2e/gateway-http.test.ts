@@ -93,6 +93,13 @@ describe('gateway over HTTP', () => {
       expect(viaHeader.body.headers.cookie).to.equal(undefined)
     })
 
+    it('reads the opt-in query source and strips the parameter before the upstream', async () => {
+      gw = await startProxy({ target: upstream.url, auth: { ...auth, sources: ['cookie', 'bearer', 'query'] }, stripCredentials: { query: true } })
+      const res = await request(gw.url).get(`/api?a=1&token=${token}&b=2`).expect(200)
+      expect(res.body.url).to.equal('/api?a=1&b=2')
+      expect(res.body.headers['x-hivegate-sub']).to.equal('johndoe')
+    })
+
     it('keeps credentials by default', async () => {
       gw = await startProxy({ target: upstream.url, auth })
       const res = await request(gw.url).get('/api').set('Authorization', `Bearer ${token}`).expect(200)

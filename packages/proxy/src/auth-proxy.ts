@@ -12,7 +12,7 @@ import {
 } from '@hivegate/core'
 import type { WsAuth } from '@hivegate/ws'
 import { createProxyMiddleware, loggerPlugin, proxyEventsPlugin, type Plugin } from 'http-proxy-middleware'
-import { resolveStripCredentials, stripCredentials } from './credentials.js'
+import { removeQueryParameter, resolveStripCredentials, stripCredentials } from './credentials.js'
 import { identityHeaderValues, removeSpoofedHeaders, resolveIdentityHeaders } from './identity.js'
 import { resolveProxyOptions, type AuthProxyOptions } from './options.js'
 import { enforceRule } from './rules.js'
@@ -64,6 +64,7 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
   const strip = resolveStripCredentials(options.stripCredentials)
   const authenticator = createAuthenticator(options.auth)
   const cookieName = options.auth.cookieName ?? 'hg_token'
+  const queryParameter = options.auth.queryParameter ?? 'token'
   const identities = new WeakMap<IncomingMessage, AuthContext>()
   const agent = resolved.target.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
 
@@ -101,6 +102,7 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
         if (auth !== undefined) identities.set(req, auth)
       }
       stripCredentials(req.headers, strip, cookieName)
+      if (strip.query && req.url !== undefined) req.url = removeQueryParameter(req.url, queryParameter)
     } catch (err) {
       const authError = asAuthError(err)
       if (authError !== undefined) writeAuthError(res, authError)
@@ -113,7 +115,7 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
 
   const websockets = resolved.websocket === false
     ? undefined
-    : createWsGateway({ ...resolved, websocket: resolved.websocket, routes, names, strip, cookieName, authenticator, auth: options.auth })
+    : createWsGateway({ ...resolved, websocket: resolved.websocket, routes, names, strip, cookieName, queryParameter, authenticator, auth: options.auth })
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (websockets !== undefined) return websockets.upgrade(req, socket, head)

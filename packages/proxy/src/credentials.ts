@@ -6,23 +6,26 @@ export interface StripCredentialsOptions {
   cookie?: boolean
   /** Remove the `Authorization` header. */
   authorization?: boolean
+  /** Remove the token query parameter from the URL (only matters when the `query` source is on). */
+  query?: boolean
 }
 
 /** Normalised `stripCredentials`. */
 export interface CredentialStripping {
   readonly cookie: boolean
   readonly authorization: boolean
+  readonly query: boolean
 }
 
 /** Validates `stripCredentials` (boolean or object); default strips nothing. */
 export function resolveStripCredentials(value: boolean | StripCredentialsOptions | undefined): CredentialStripping {
-  if (value === undefined || value === false) return { cookie: false, authorization: false }
-  if (value === true) return { cookie: true, authorization: true }
-  if (typeof value !== 'object' || value === null) throw new TypeError('"stripCredentials" must be a boolean or { cookie, authorization }')
-  for (const key of ['cookie', 'authorization'] as const) {
+  if (value === undefined || value === false) return { cookie: false, authorization: false, query: false }
+  if (value === true) return { cookie: true, authorization: true, query: true }
+  if (typeof value !== 'object' || value === null) throw new TypeError('"stripCredentials" must be a boolean or { cookie, authorization, query }')
+  for (const key of ['cookie', 'authorization', 'query'] as const) {
     if (value[key] !== undefined && typeof value[key] !== 'boolean') throw new TypeError(`"stripCredentials.${key}" must be a boolean`)
   }
-  return { cookie: value.cookie === true, authorization: value.authorization === true }
+  return { cookie: value.cookie === true, authorization: value.authorization === true, query: value.query === true }
 }
 
 /** `Cookie` without `name` (every occurrence); undefined when nothing is left. */
@@ -44,4 +47,24 @@ export function stripCredentials(headers: IncomingHttpHeaders, strip: Credential
     if (rest === undefined) delete headers.cookie
     else headers.cookie = rest
   }
+}
+
+/** `url` without every `name=` query parameter; other parameters keep their order and encoding. */
+export function removeQueryParameter(url: string, name: string): string {
+  const q = url.indexOf('?')
+  if (q === -1) return url
+  const kept = url
+    .slice(q + 1)
+    .split('&')
+    .filter((pair) => {
+      const key = pair.split('=', 1)[0]!
+      let decoded = key
+      try {
+        decoded = decodeURIComponent(key.replace(/\+/g, ' '))
+      } catch {
+        // An undecodable name is not the token parameter.
+      }
+      return pair !== '' && decoded !== name
+    })
+  return kept.length === 0 ? url.slice(0, q) : `${url.slice(0, q)}?${kept.join('&')}`
 }

@@ -4,7 +4,7 @@ import { writeAuthError, type AuthContext, type Authenticator, type Authenticato
 import { createUpgradeHandler, type WsAuth } from '@hivegate/ws'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { asAuthError, viewOf } from './request.js'
-import { stripCredentials, type CredentialStripping } from './credentials.js'
+import { removeQueryParameter, stripCredentials, type CredentialStripping } from './credentials.js'
 import { identityHeaderValues, removeSpoofedHeaders, type IdentityHeaders } from './identity.js'
 import type { ResolvedProxyOptions } from './options.js'
 import { enforceRule } from './rules.js'
@@ -19,6 +19,7 @@ export interface WsGatewayContext extends ResolvedProxyOptions {
   names: IdentityHeaders
   strip: CredentialStripping
   cookieName: string
+  queryParameter: string
   authenticator: Authenticator
   auth: AuthenticatorOptions
 }
@@ -47,7 +48,7 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
     stripCredentials(headers, strip, cookieName)
     if (auth !== undefined) Object.assign(headers, identityHeaderValues(auth, names))
     const end = relayWebSocket(client, {
-      url: upstreamWebSocketUrl(ctx.target, req.url),
+      url: upstreamWebSocketUrl(ctx.target, strip.query && req.url !== undefined ? removeQueryParameter(req.url, ctx.queryParameter) : req.url),
       headers: headers as Record<string, string>,
       protocol: client.protocol || undefined,
       maxMessageSize: websocket.maxMessageSize,

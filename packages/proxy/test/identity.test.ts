@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import type { IncomingMessage } from 'node:http'
 import type { AuthContext } from '@hivegate/core'
 import { identityHeaderValues, removeSpoofedHeaders, resolveIdentityHeaders } from '../src/identity.js'
-import { removeCookie, resolveStripCredentials, stripCredentials } from '../src/credentials.js'
+import { removeCookie, removeQueryParameter, resolveStripCredentials, stripCredentials } from '../src/credentials.js'
 import { forwardCloseCode, closeReason, isSendableCloseCode } from '../src/close-codes.js'
 import { upstreamFailure } from '../src/upstream-errors.js'
 import { upstreamWebSocketUrl } from '../src/upstream-request.js'
@@ -46,6 +46,13 @@ describe('credential stripping', () => {
     expect(removeCookie('a=1; hg_token=x; b=2; hg_token=y', 'hg_token')).to.equal('a=1; b=2')
     expect(removeCookie('hg_token=x', 'hg_token')).to.equal(undefined)
     expect(removeCookie('hg_tokenx=1', 'hg_token')).to.equal('hg_tokenx=1')
+  })
+
+  it('removes the token query parameter, keeping the others as sent', () => {
+    expect(removeQueryParameter('/a?x=1&token=t&y=%20&token=u', 'token')).to.equal('/a?x=1&y=%20')
+    expect(removeQueryParameter('/a?token=t', 'token')).to.equal('/a')
+    expect(removeQueryParameter('/a?to%6Ben=t&tokens=1', 'token')).to.equal('/a?tokens=1')
+    expect(removeQueryParameter('/a', 'token')).to.equal('/a')
   })
 
   it('applies the chosen parts', () => {

@@ -126,8 +126,12 @@ export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConf
     const strip = root.stripCredentials
     if (typeof strip === 'boolean') gateway.stripCredentials = strip
     else {
-      const s = mapping(strip, ['stripCredentials'], ['cookie', 'authorization'])
-      gateway.stripCredentials = { cookie: boolean(s.cookie, ['stripCredentials', 'cookie']) ?? false, authorization: boolean(s.authorization, ['stripCredentials', 'authorization']) ?? false }
+      const s = mapping(strip, ['stripCredentials'], ['cookie', 'authorization', 'query'])
+      gateway.stripCredentials = {
+        cookie: boolean(s.cookie, ['stripCredentials', 'cookie']) ?? false,
+        authorization: boolean(s.authorization, ['stripCredentials', 'authorization']) ?? false,
+        query: boolean(s.query, ['stripCredentials', 'query']) ?? false,
+      }
     }
   }
   if (root.preflight !== undefined) {
