@@ -1,5 +1,5 @@
 // `npm run bench [-- part …] [-- --quick]`: runs the parts asked for (default all), merges them
-// into bench/results.json and rewrites bench/RESULTS.md.
+// into bench/results.json and rewrites bench/RESULTS.md. `--render` only rewrites RESULTS.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { machine } from './lib/machine.js'
@@ -34,6 +34,13 @@ async function hivegateReady() {
   const missing = [['@hivegate/core', core.createVerifier], ['@hivegate/express', express.hivegate], ['@hivegate/koa', koa.hivegate]].filter(([, fn]) => typeof fn !== 'function')
   if (missing.length > 0) log(`not built, measured without hivegate: ${missing.map(([n]) => n).join(', ')}`)
   return missing.length === 0
+}
+
+if (args.includes('--render')) {
+  // Rewrites RESULTS.md from results.json and NOTES.md, measuring nothing.
+  writeFileSync(RESULTS_MD, render(JSON.parse(readFileSync(RESULTS_JSON, 'utf8')), NOTES))
+  log(`rendered ${RESULTS_MD}`)
+  process.exit(0)
 }
 
 const results = existsSync(RESULTS_JSON) && parts.length < PARTS.length ? JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) : {}

@@ -114,7 +114,7 @@ export function render(results, notesPath) {
     '',
     'Written by `npm run bench` (bench/run.js); raw numbers in [results.json](results.json). How to read them: [README.md](README.md).',
     '',
-    ...parts.map((p) => `- **${p}** run ${results[p].machine.date}: ${machineLine(results[p].machine)}`),
+    ...parts.map((p) => `- **${p}** run ${results[p].machine.date}${results[p].quick ? ' (**--quick**: short rounds, not for publishing)' : ''}: ${machineLine(results[p].machine)}`),
     '',
     'Every figure that matters is a ratio taken within one run: to the hand-written floor (verify), to the same framework without auth (http), or to plain `ws` (ws).',
     '',
