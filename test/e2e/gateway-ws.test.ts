@@ -5,6 +5,7 @@ import { startEchoUpstream, startProxy, type EchoUpstream, type RunningProxy } f
 import { secret } from '../helpers/keys.js'
 import { close, listen, rejects } from '../helpers/listen.js'
 import { mint, TEST_AUDIENCE, TEST_ISSUER } from '../helpers/tokens.js'
+import { HivekitStandIn } from '../helpers/hivekit-client.js'
 import { connect, type TestSocket } from '../helpers/ws-client.js'
 
 const key = secret()
@@ -105,6 +106,19 @@ describe('gateway over WebSocket', () => {
     expect(await socket.next()).to.equal('echo:after auth')
     expect(upstream.upgrades.length).to.equal(before + 1)
     expect(upstream.upgrades.at(-1)!['x-hivegate-sub']).to.equal('johndoe')
+  })
+
+  it('lets the (stand-in) Hivekit client authenticate through the gateway unchanged', async () => {
+    const client = new HivekitStandIn({ heartbeatInterval: 0 })
+    await client.connect(`${gw.wsUrl}/hivekit`)
+    const arriving = upstream.nextSocket()
+    await client.authenticate(token)
+    expect(client.connectionStatus).to.equal('authenticated')
+    const upstreamSide = await arriving
+    const received = new Promise<string>((resolve) => upstreamSide.once('message', (data) => resolve(String(data))))
+    client.send({ typ: 'data', act: 'ping' })
+    expect(JSON.parse(await received)).to.deep.equal([{ typ: 'data', act: 'ping' }])
+    await client.disconnect()
   })
 
   it('refuses a bad upgrade-time token with 401 before upgrading, without contacting the upstream', async () => {
