@@ -1,9 +1,10 @@
-import { AuthError, isAuthError } from './errors.js'
+import { AuthError } from './errors.js'
 import { TokenCache } from './cache.js'
 import { checkRegisteredClaims } from './claims.js'
 import { ALGORITHM_SPECS, decodeCompact, verifySignature, type DecodedJws } from './jws.js'
 import { createRevocationList, InMemoryRevocationList } from './revocation.js'
 import { resolveVerifierOptions } from './verifier-options.js'
+import { askCheckClaims, askIsRevoked, isPromise, NotSynchronousError, notSynchronous, toAuthError } from './verifier-hooks.js'
 import type { Clock } from './clock.js'
 import type { CompiledPermissions } from './permissions.js'
 import type { Algorithm, AuthContext, Claims, JwsHeader, SyncVerifier, VerificationKey, VerifierEvent, VerifierOptions } from './types.js'
@@ -28,12 +29,6 @@ export interface VerifierParts {
   createAuthContext(token: string, source: string, claims: Readonly<Claims>, permissions: CompiledPermissions): AuthContext
 }
 
-/** Thrown by `verifySync` when verification would have to wait (remote keys, async hooks). */
-export class NotSynchronousError extends TypeError {
-  override readonly name = 'NotSynchronousError'
-  readonly code = 'ERR_HIVEGATE_NOT_SYNC'
-}
-
 interface Verified {
   readonly claims: Claims
   readonly permissions: CompiledPermissions
@@ -47,20 +42,6 @@ type Result = AuthContext | Promise<AuthContext>
 
 /** Source name recorded when `verify` is called without one. */
 export const UNKNOWN_SOURCE = 'unknown'
-
-function isPromise<T>(value: unknown): value is Promise<T> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-}
-
-function ignore(): void {}
-
-function notSynchronous(what: string): NotSynchronousError {
-  return new NotSynchronousError(`verifySync cannot be used: ${what} returned a Promise; use verify()`)
-}
-
-function hookFailure(err: unknown, code: 'keys_unavailable' | 'invalid_token', description: string): AuthError {
-  return isAuthError(err) ? err : new AuthError(code, description, { cause: err })
-}
 
 /** Builds a verifier from its parts; see {@link createVerifier}. */
 export function assembleVerifier(options: VerifierOptions, parts: VerifierParts): SyncVerifier {
@@ -83,32 +64,6 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   const revokedByList: (jti: unknown) => boolean =
     builtIn !== undefined ? (jti) => builtIn.revoked(jti) : (jti) => typeof jti === 'string' && revocations.has(jti)
 
-  // The isRevoked hook: undefined when it said "not revoked" synchronously, a Promise when it answers later.
-  function askIsRevoked(hook: NonNullable<typeof isRevoked>, claims: Claims, sync: boolean): Promise<void> | undefined {
-    let verdict: boolean | Promise<boolean>
-    try {
-      verdict = hook(claims)
-    } catch (err) {
-      throw hookFailure(err, 'keys_unavailable', 'The revocation check failed')
-    }
-    if (!isPromise<boolean>(verdict)) {
-      if (verdict) throw new AuthError('token_revoked')
-      return undefined
-    }
-    if (sync) {
-      verdict.then(ignore, ignore)
-      throw notSynchronous('isRevoked')
-    }
-    return verdict.then(
-      (revoked) => {
-        if (revoked) throw new AuthError('token_revoked')
-      },
-      (err: unknown) => {
-        throw hookFailure(err, 'keys_unavailable', 'The revocation check failed')
-      },
-    )
-  }
-
   function fromCache(token: string, source: string, hit: Verified, sync: boolean): Result {
     if (builtIn === undefined) {
       if (revokedByList(hit.jti)) throw new AuthError('token_revoked')
@@ -126,39 +81,15 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
 
   function admit(token: string, source: string, claims: Claims, until: number): AuthContext {
     const permissions = compilePermissions(claims)
-    if (cache !== undefined && until > clock.now()) cache.set(token, { claims, permissions, jti: claims.jti, listVersion: builtIn === undefined ? -1 : builtIn.version }, until)
+    // listVersion -1: the first hit looks the jti up, since a hook may have awaited after the list was checked.
+    if (cache !== undefined && until > clock.now()) cache.set(token, { claims, permissions, jti: claims.jti, listVersion: -1 }, until)
     return createAuthContext(token, source, claims, permissions)
   }
 
-  function claimsVerdict(verdict: unknown): void {
-    if (verdict === false) throw new AuthError('invalid_token', 'The token was refused by a claims check')
-  }
-
   function runClaimsCheck(token: string, source: string, claims: Claims, until: number, sync: boolean): Result {
-    if (checkClaims === undefined) return admit(token, source, claims, until)
-    let verdict: void | boolean | Promise<void | boolean>
-    try {
-      verdict = checkClaims(claims)
-    } catch (err) {
-      throw hookFailure(err, 'invalid_token', 'The token was refused by a claims check')
-    }
-    if (!isPromise<void | boolean>(verdict)) {
-      claimsVerdict(verdict)
-      return admit(token, source, claims, until)
-    }
-    if (sync) {
-      verdict.then(ignore, ignore)
-      throw notSynchronous('checkClaims')
-    }
-    return verdict.then(
-      (value) => {
-        claimsVerdict(value)
-        return admit(token, source, claims, until)
-      },
-      (err: unknown) => {
-        throw hookFailure(err, 'invalid_token', 'The token was refused by a claims check')
-      },
-    )
+    const pending = checkClaims === undefined ? undefined : askCheckClaims(checkClaims, claims, sync)
+    if (pending === undefined) return admit(token, source, claims, until)
+    return pending.then(() => admit(token, source, claims, until))
   }
 
   function finish(token: string, source: string, jws: DecodedJws, keys: readonly VerificationKey[], sync: boolean): Result {
@@ -187,10 +118,7 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     const jws = decodeCompact(token, allowed)
     const keys = store.select(jws.header, jws.claims)
     if (!isPromise<readonly VerificationKey[]>(keys)) return finish(token, source, jws, keys, sync)
-    if (sync) {
-      keys.then(ignore, ignore)
-      throw notSynchronous('the key store (remote JWKS or a key lookup)')
-    }
+    if (sync) throw notSynchronous('the key store (remote JWKS or a key lookup)', keys)
     return keys.then((found) => finish(token, source, jws, found, false))
   }
 
@@ -198,7 +126,7 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     verify(token: string, source: string = UNKNOWN_SOURCE): Promise<AuthContext> {
       try {
         const result = run(token, source, false)
-        return isPromise<AuthContext>(result) ? result.catch(rethrowAsAuthError) : Promise.resolve(result)
+        return isPromise<AuthContext>(result) ? result.catch(rejectAsAuthError) : Promise.resolve(result)
       } catch (err) {
         return Promise.reject(toAuthError(err))
       }
@@ -215,11 +143,6 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   }
 }
 
-// Anything that is not an AuthError is a fault in a hook or a key source: refuse, keep it as the cause for logs.
-function toAuthError(err: unknown): AuthError {
-  return isAuthError(err) ? err : new AuthError('invalid_token', undefined, { cause: err })
-}
-
-function rethrowAsAuthError(err: unknown): never {
+function rejectAsAuthError(err: unknown): never {
   throw toAuthError(err)
 }

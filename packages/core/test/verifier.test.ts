@@ -6,7 +6,7 @@ import { createManualClock, type ManualClock } from '../src/clock.js'
 import { AuthError } from '../src/errors.js'
 import { createRevocationList } from '../src/revocation.js'
 import { createVerifier } from '../src/verifier.js'
-import { NotSynchronousError } from '../src/verifier-engine.js'
+import { NotSynchronousError } from '../src/verifier-hooks.js'
 import { VERIFIER_DEFAULTS } from '../src/verifier-options.js'
 import type { Claims, SyncVerifier, VerifierOptions } from '../src/types.js'
 
@@ -186,6 +186,14 @@ describe('createVerifier', () => {
       const t = await token({ jti: 'shared-1' })
       await verifier.verify(t)
       shared.revoke('shared-1', (NOW + 60) * 1000)
+      expect((await rejects(verifier.verify(t))).code).to.equal('token_revoked')
+    })
+
+    it('refuses a cached token revoked while an async hook was pending', async () => {
+      let verifier: SyncVerifier | undefined
+      verifier = createVerifier(options({ checkClaims: async (claims) => verifier!.revocations.revoke(String(claims.jti)) }))
+      const t = await token({ jti: 'racing' })
+      await verifier.verify(t)
       expect((await rejects(verifier.verify(t))).code).to.equal('token_revoked')
     })
 
