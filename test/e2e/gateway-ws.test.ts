@@ -214,6 +214,24 @@ describe('gateway over WebSocket', () => {
     })
   })
 
+  it('bounds relayed connections: 503 before upgrading, 1013 once an auth message arrives', async () => {
+    const local = await startProxy({ target: upstream.url, auth, routes, websocket: { maxRelays: 1 } })
+    try {
+      const quarantined = await connect(`${local.wsUrl}/live`)
+      const first = await connect(`${local.wsUrl}/public/a`)
+      first.send('x')
+      expect(await first.next()).to.equal('echo:x')
+      const err = await rejects(connect(`${local.wsUrl}/public/b`))
+      expect(err.status).to.equal(503)
+      quarantined.send(`Bearer ${token}`)
+      await trusted(quarantined)
+      expect((await quarantined.closed).code).to.equal(1013)
+      await first.close()
+    } finally {
+      await local.close()
+    }
+  })
+
   it('refuses every upgrade with websocket: false', async () => {
     const local = await startProxy({ target: upstream.url, auth, websocket: false })
     try {

@@ -12,6 +12,8 @@ export interface WebSocketRelayOptions {
   maxPendingBytes?: number
   /** Bytes queued towards one side before reading from the other pauses. Default 1 MiB. */
   highWaterMark?: number
+  /** Relayed connections at once; over it, upgrades get 503 and newly trusted connections close 1013. Default 10 000. */
+  maxRelays?: number
   /**
    * Options passed to `@hivegate/ws`'s `createUpgradeHandler` (quarantine bounds, auth-message
    * format, `requireCredentialsAtUpgrade`, ...). The verifier and resolver come from `auth`.
@@ -54,6 +56,7 @@ export const PROXY_DEFAULTS = Object.freeze({
   maxMessageSize: 1024 * 1024,
   maxPendingBytes: 1024 * 1024,
   highWaterMark: 1024 * 1024,
+  maxRelays: 10_000,
 })
 
 function positiveInteger(name: string, value: unknown, fallback: number): number {
@@ -101,6 +104,7 @@ export function resolveProxyOptions(options: AuthProxyOptions): ResolvedProxyOpt
             maxMessageSize: positiveInteger('websocket.maxMessageSize', ws?.maxMessageSize, PROXY_DEFAULTS.maxMessageSize),
             maxPendingBytes: positiveInteger('websocket.maxPendingBytes', ws?.maxPendingBytes, PROXY_DEFAULTS.maxPendingBytes),
             highWaterMark: positiveInteger('websocket.highWaterMark', ws?.highWaterMark, PROXY_DEFAULTS.highWaterMark),
+            maxRelays: positiveInteger('websocket.maxRelays', ws?.maxRelays, PROXY_DEFAULTS.maxRelays),
             quarantine,
           },
   }

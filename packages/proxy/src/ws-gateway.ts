@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { writeAuthError, type AuthContext, type Authenticator, type AuthenticatorOptions } from '@hivegate/core'
+import { AuthError, writeAuthError, type AuthContext, type Authenticator, type AuthenticatorOptions } from '@hivegate/core'
 import { createUpgradeHandler, type WsAuth } from '@hivegate/ws'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { asAuthError, viewOf } from './request.js'
@@ -61,6 +61,8 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
   }
 
   wss.on('connection', (client: WebSocket, req: IncomingMessage) => {
+    // 1013 Try Again Later (RFC 6455 §7.4.1 registry): full now, not refused for good.
+    if (relays.size >= websocket.maxRelays) return void client.close(1013, 'Too many connections')
     const auth = wsAuth.authOf(client)
     try {
       enforceRule(matches.get(req) ?? { rule: undefined, params: {} }, auth)
@@ -74,6 +76,7 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
 
   async function check(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     removeSpoofedHeaders(req, names)
+    if (relays.size >= websocket.maxRelays) throw new AuthError('server_busy', 'Too many connections')
     const match = matchRoute(ctx.routes, 'GET', req.url)
     if (match.rule?.public === true) {
       wss.handleUpgrade(req, socket, head, (client) => startRelay(client, req, undefined))

@@ -142,7 +142,7 @@ export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConf
   if (rules !== undefined) gateway.routes = rules
   if (root.limits !== undefined) {
     const l = mapping(root.limits, ['limits'], [
-      'maxHeaderSize', 'headersTimeout', 'requestTimeout', 'maxConnections', 'maxMessageSize', 'maxPendingBytes',
+      'maxHeaderSize', 'headersTimeout', 'requestTimeout', 'maxConnections', 'maxMessageSize', 'maxPendingBytes', 'maxRelays',
       'quarantineTimeout', 'maxAuthAttempts', 'maxQuarantined',
     ])
     const at = (k: string): ConfigPath => ['limits', k]
@@ -162,6 +162,7 @@ export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConf
       quarantine,
       ...(l.maxMessageSize !== undefined && { maxMessageSize: positiveInteger(l.maxMessageSize, at('maxMessageSize'))! }),
       ...(l.maxPendingBytes !== undefined && { maxPendingBytes: positiveInteger(l.maxPendingBytes, at('maxPendingBytes'))! }),
+      ...(l.maxRelays !== undefined && { maxRelays: positiveInteger(l.maxRelays, at('maxRelays'))! }),
     }
   }
   return {
