@@ -65,6 +65,30 @@ describe('hostile tokens', () => {
     }
   })
 
+  it('answers random input with an AuthError, never another error', () => {
+    let seed = 0x1234567
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32)
+    const alphabets = ['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.', '.=+/ \t\n{}"', '\u0000\u00ff\u0100\ud800\udfff\uffff.']
+    const valid = validToken(setup)
+    for (let i = 0; i < 3000; i++) {
+      const chars = alphabets[i % 3]!
+      let input = i % 5 === 0 ? valid.slice(0, Math.floor(random() * valid.length)) : ''
+      const length = Math.floor(random() * 200)
+      for (let j = 0; j < length; j++) input += chars.charAt(Math.floor(random() * chars.length))
+      if (i % 7 === 0) input = `${valid.split('.')[0]}.${Buffer.from(input).toString('base64url')}.${valid.split('.')[2]}`
+      try {
+        verifier.verifySync(input)
+      } catch (err) {
+        expect(err, JSON.stringify(input)).to.be.instanceOf(AuthError)
+        continue
+      }
+      expect.fail(`accepted ${JSON.stringify(input)}`)
+    }
+    for (const odd of [undefined, null, 42, {}, [], Symbol('x'), () => 'token', new String(valid)]) {
+      expect(() => verifier.verifySync(odd as never)).to.throw(AuthError).with.property('code', 'invalid_request')
+    }
+  })
+
   it('refuses a 1 MiB token on the length alone, before any decoding', async () => {
     const oneMiB = list.find((t) => t.name === 'token of 1 MiB')!
     const err = await rejects(verifier.verify(oneMiB.token))
