@@ -28,7 +28,7 @@ function fastKey(key) {
  * Contenders for `key.alg`. Each: { id, label, fn, async, group }. `group` marks what a row is
  * compared with: 'floor' (uncached), 'cache' (repeated token), 'ref' (reference only).
  */
-export async function verifyContenders(key) {
+export async function verifyContenders(key, token) {
   const { alg, verifyKey } = key
   const floor = createFloor(alg, verifyKey)
   const list = [
@@ -52,6 +52,7 @@ export async function verifyContenders(key) {
   const cached = core.createVerifier(verifierOptions(key))
   cached.revocations.revoke(REVOKED_JTI)
   uncached.revocations.revoke(REVOKED_JTI)
+  await proveRevocationOnHit(cached, token)
   if (typeof uncached.verifySync === 'function') {
     list.push({ id: 'hgSync', label: 'hivegate verifySync, cache off', fn: (t) => uncached.verifySync(t), group: 'floor', hivegate: true })
     list.push({ id: 'hgSyncCache', label: 'hivegate verifySync, cache', fn: (t) => cached.verifySync(t), group: 'cache', hivegate: true })
@@ -60,6 +61,16 @@ export async function verifyContenders(key) {
   list.push({ id: 'hg', label: 'hivegate verify, cache off', fn: (t) => uncached.verify(t), async: true, group: 'floor', hivegate: true })
   list.push({ id: 'hgCache', label: 'hivegate verify, cache', fn: (t) => cached.verify(t), async: true, group: 'cache', hivegate: true })
   return { list, verifiers: { uncached, cached } }
+}
+
+/** Fails unless revoking the token's jti refuses it on a cache hit: the cached rows must pay for that check. */
+async function proveRevocationOnHit(verifier, token) {
+  const { jti } = (await verifier.verify(token)).claims
+  verifier.revocations.revoke(jti)
+  const refused = await verifier.verify(token).then(() => false, (error) => error?.code === 'token_revoked')
+  verifier.revocations.restore(jti)
+  if (!refused) throw new Error('hivegate cache hit did not check the revocation list')
+  await verifier.verify(token)
 }
 
 /** Pulls the claims out of whatever a contender returned (payload or AuthContext). */

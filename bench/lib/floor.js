@@ -19,6 +19,7 @@ export function createFloor(alg, keyObject) {
         : (input, signature) => verify(digest, Buffer.from(input), keyObject, signature)
 
   return function floorVerify(token) {
+    if (typeof token !== 'string') throw new Error('no token')
     const first = token.indexOf('.')
     const second = token.indexOf('.', first + 1)
     if (first < 0 || second < 0 || token.indexOf('.', second + 1) !== -1) throw new Error('malformed')

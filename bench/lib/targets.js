@@ -59,7 +59,7 @@ function httpTargets(http) {
         part: 'http',
         target: `${what} ${alg}: auth CPU per request ≤ ${max}× the floor's`,
         status: verdict(r.authCpuToFloor <= max),
-        measured: `${x(r.authCpuToFloor)} (${r.authCpuMicros.toFixed(1)} µs vs floor ${row('http-floor', alg).authCpuMicros.toFixed(1)} µs)`,
+        measured: `${x(r.authCpuToFloor)} (${r.authCpuMicros.toFixed(1)} µs vs floor on node:http ${row('http-floor', alg).authCpuMicros.toFixed(1)} µs; ${x(r.authCpuToSameFrameworkFloor)} the floor as a ${r.framework} middleware)`,
       })
     }
   }

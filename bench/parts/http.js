@@ -16,9 +16,11 @@ const BARE = [
 const AUTH = [
   { kind: 'express-jwt', framework: 'express', label: 'Express + express-jwt' },
   { kind: 'express-oauth2', framework: 'express', label: 'Express + express-oauth2-jwt-bearer' },
+  { kind: 'express-floor', framework: 'express', label: 'Express + floor middleware (control)' },
   { kind: 'express-hg', framework: 'express', label: 'Express + hivegate, cache off', hivegate: true },
   { kind: 'express-hg-cache', framework: 'express', label: 'Express + hivegate, cache', hivegate: true },
   { kind: 'koa-jwt', framework: 'koa', label: 'Koa + koa-jwt' },
+  { kind: 'koa-floor', framework: 'koa', label: 'Koa + floor middleware (control)' },
   { kind: 'koa-hg', framework: 'koa', label: 'Koa + hivegate, cache off', hivegate: true },
   { kind: 'koa-hg-cache', framework: 'koa', label: 'Koa + hivegate, cache', hivegate: true },
   { kind: 'http-fastjwt', framework: 'http', label: 'node:http + fast-jwt' },
@@ -48,6 +50,14 @@ async function load(server, seconds, connections) {
   return { rps: total / result.duration, cpuPerReq: (after - before) / total, p50: result.latency.p50, p99: result.latency.p99 }
 }
 
+/** A server with auth must refuse a request without a token (one that lets everything through would look fast). */
+async function checkEnforced(plan) {
+  const response = await fetch(`http://127.0.0.1:${plan.port}/`)
+  await response.arrayBuffer()
+  const expected = plan.kind.endsWith('-bare') ? 200 : 401
+  if (response.status !== expected) throw new Error(`${plan.label} ${plan.alg ?? ''}: ${response.status} without a token, expected ${expected}`)
+}
+
 async function startServers(log, hivegateReady) {
   const keys = Object.fromEntries(HTTP_ALGORITHMS.map((alg) => [alg, makeKey(alg)]))
   const plans = [...BARE.map((s) => ({ ...s }))]
@@ -55,15 +65,16 @@ async function startServers(log, hivegateReady) {
     for (const s of AUTH) if (!s.hivegate || hivegateReady) plans.push({ ...s, alg, token: signToken(keys[alg]) })
   }
   const token = signToken(keys.HS256)
-  // BENCH_HTTP_KINDS=express-bare,express-hg narrows a development run; bare servers are always kept.
+  // BENCH_HTTP_KINDS=express-bare,express-hg narrows a development run; bare servers and the floor are always kept.
   const only = process.env.BENCH_HTTP_KINDS?.split(',')
-  if (only) plans.splice(0, plans.length, ...plans.filter((p) => p.kind.endsWith('-bare') || only.includes(p.kind)))
+  if (only) plans.splice(0, plans.length, ...plans.filter((p) => p.kind.endsWith('-bare') || p.kind.endsWith('-floor') || only.includes(p.kind)))
   for (const plan of plans) {
     plan.handle = startChild(SERVER)
     const reply = await plan.handle.request({ cmd: 'start', kind: plan.kind, key: plan.alg ? exportKey(keys[plan.alg]) : undefined })
     if (reply.error) throw new Error(`${plan.label}: ${reply.error}`)
     plan.port = reply.port
     if (!plan.token) plan.token = token
+    await checkEnforced(plan)
   }
   log(`http: ${plans.length} servers started`)
   return plans
@@ -99,6 +110,8 @@ export async function run({ rounds, seconds, warmupSeconds, connections, log, hi
       if (server.alg) {
         row.authCpuMicros = median(own.map((_, i) => authCpu(server, i)))
         row.authCpuToFloor = median(own.map((_, i) => authCpu(server, i) / authCpu(floorOf(server.alg), i)))
+        const sameFloor = servers.find((s) => s.kind === `${server.framework}-floor` && s.alg === server.alg)
+        if (sameFloor) row.authCpuToSameFrameworkFloor = median(own.map((_, i) => authCpu(server, i) / authCpu(sameFloor, i)))
       }
       return row
     })

@@ -15,7 +15,7 @@ async function checkAccepts(contender, token) {
 async function runAlgorithm(alg, config) {
   const key = makeKey(alg)
   const token = signToken(key)
-  const { list, hivegate } = await verifyContenders(key)
+  const { list, hivegate } = await verifyContenders(key, token)
   // Every contender gets the same token content as a fresh string each call, as in a server.
   const fresh = list.map((c) => ({ ...c, fn: freshToken(c.fn) }))
   return { alg, ...(await runContenders(`verify ${alg}`, fresh, headerPool(token), config)), hivegateUnavailable: hivegate }

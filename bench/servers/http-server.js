@@ -41,6 +41,16 @@ async function expressServer(kind, key) {
     const { auth } = await import('express-oauth2-jwt-bearer')
     const keyOption = publicPem ? { publicKey: publicPem } : { secret: key.secret.toString() }
     app.use(auth({ issuer: ISSUER, audience: AUDIENCE, tokenSigningAlg: key.alg, ...keyOption }))
+  } else if (kind === 'express-floor') {
+    const floor = createFloor(key.alg, key.verifyKey)
+    app.use((req, res, next) => {
+      try {
+        req.auth = floor(bearer(req))
+      } catch {
+        return res.status(401).end()
+      }
+      next()
+    })
   } else if (kind.startsWith('express-hg')) {
     const { hivegate } = await import('@hivegate/express')
     app.use(hivegate(await hivegateOptions(kind, key)))
@@ -55,6 +65,17 @@ async function koaServer(kind, key) {
   if (kind === 'koa-jwt') {
     const { default: koaJwt } = await import('koa-jwt')
     app.use(koaJwt({ secret: key.verifyKey, algorithms: [key.alg], issuer: ISSUER, audience: AUDIENCE }))
+  } else if (kind === 'koa-floor') {
+    const floor = createFloor(key.alg, key.verifyKey)
+    app.use((ctx, next) => {
+      try {
+        ctx.state.auth = floor(bearer(ctx.req))
+      } catch {
+        ctx.status = 401
+        return
+      }
+      return next()
+    })
   } else if (kind.startsWith('koa-hg')) {
     const { hivegate } = await import('@hivegate/koa')
     app.use(hivegate(await hivegateOptions(kind, key)))
