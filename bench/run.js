@@ -49,7 +49,14 @@ for (const part of parts) {
   log(`${part}: start`)
   const { run } = await import(`./parts/${part}.js`)
   const snapshot = machine()
-  results[part] = { ...(await run({ ...CONFIG[part], log, hivegateReady: ready })), machine: snapshot, quick, elapsedSeconds: Math.round((Date.now() - started) / 1000) }
+  try {
+    results[part] = { ...(await run({ ...CONFIG[part], log, hivegateReady: ready })), machine: snapshot, quick, elapsedSeconds: Math.round((Date.now() - started) / 1000) }
+  } catch (error) {
+    // One broken part must not cost the others their results; RESULTS.md says it failed.
+    log(`${part}: FAILED ${error?.stack ?? error}`)
+    results[part] = { failed: String(error?.message ?? error), machine: snapshot, quick }
+    process.exitCode = 1
+  }
   writeFileSync(RESULTS_JSON, `${JSON.stringify(results, null, 2)}\n`)
   writeFileSync(RESULTS_MD, render(results, NOTES))
   log(`${part}: done`)

@@ -59,11 +59,11 @@ function httpSection(h) {
   ]
   const bare = h.rows.filter((r) => !r.alg)
   out.push('\n### Bare servers (the denominators)')
-  out.push(table(['server', 'req/s (median)', 'IQR', 'server CPU/req (µs)', 'p99 latency (ms)'], bare.map((r) => [r.label, int(r.rps.median), pct(r.rps.iqrPct), us(r.cpuPerReqMicros.median), us(r.p99Ms)])))
+  out.push(table(['server', 'req/s (median)', 'IQR', 'server CPU/req (µs)', 'p99 latency (ms)'], bare.map((r) => [`${r.label}${r.failures ? ` (⚠ ${r.failures} failed requests)` : ''}`, int(r.rps.median), pct(r.rps.iqrPct), us(r.cpuPerReqMicros.median), us(r.p99Ms)])))
   for (const alg of [...new Set(h.rows.filter((r) => r.alg).map((r) => r.alg))]) {
     out.push(`\n### ${alg}`)
     out.push(table(['server', 'share of bare', 'req/s (median)', 'IQR', 'server CPU/req (µs)', 'auth CPU/req (µs)', 'auth CPU × floor (node:http)', 'auth CPU × floor (same framework)', 'p99 (ms)'], h.rows.filter((r) => r.alg === alg).map((r) => [
-      r.hivegate ? `**${r.label}**` : r.label, x(r.shareOfBare), int(r.rps.median), pct(r.rps.iqrPct), us(r.cpuPerReqMicros.median), us(r.authCpuMicros), x(r.authCpuToFloor), x(r.authCpuToSameFrameworkFloor), us(r.p99Ms),
+      `${r.hivegate ? `**${r.label}**` : r.label}${r.failures ? ` (⚠ ${r.failures} failed requests)` : ''}`, x(r.shareOfBare), int(r.rps.median), pct(r.rps.iqrPct), us(r.cpuPerReqMicros.median), us(r.authCpuMicros), x(r.authCpuToFloor), x(r.authCpuToSameFrameworkFloor), us(r.p99Ms),
     ])))
   }
   return out.join('\n')
@@ -125,7 +125,7 @@ export function render(results, notesPath) {
     '',
   ]
   const sections = { verify: verifySection, http: httpSection, jwks: jwksSection, oversize: oversizeSection, ws: wsSection }
-  for (const p of parts) out.push(sections[p](results[p]), '')
+  for (const p of parts) out.push(results[p].failed ? `## ${p}\n**This part failed:** ${results[p].failed}` : sections[p](results[p]), '')
   if (notesPath && existsSync(notesPath)) out.push(readFileSync(notesPath, 'utf8').trim(), '')
   return out.join('\n')
 }

@@ -24,6 +24,7 @@ async function session(mode, { connections, inFlight, key, tokens, log }) {
     const opened = await check(client.request({ cmd: 'connect', port, connections, inFlight }, 600_000))
     if (opened.open !== connections) throw new Error(`${mode}: only ${opened.open} of ${connections} connections opened`)
     const connected = await check(server.request({ cmd: 'memory' }))
+    if (mode !== 'plain' && connected.quarantined !== connections) throw new Error(`${mode}: ${connected.quarantined} of ${connections} connections in quarantine`)
     const result = { mode, connectMs: opened.ms, before, connected }
     if (mode !== 'plain') {
       const authed = await check(client.request({ cmd: 'auth', tokens }, 600_000))
