@@ -121,6 +121,8 @@ export function render(results, notesPath) {
     'Every figure that matters is a ratio taken within one run: to the hand-written floor (verify), to the same framework without auth (http), or to plain `ws` (ws).',
     '',
     '## Targets (issue #8)',
+    'Judged on the median ratio. "(noisy)" means the interquartile range of the per-round ratios straddles the threshold, so the verdict could flip on a rerun.',
+    '',
     table(['part', 'target', 'verdict', 'measured'], targets.map((t) => [t.part, t.target, t.status === 'MISSED' ? '**MISSED**' : t.status, t.measured])),
     '',
   ]

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { exportKey, makeKey, signToken } from '../lib/fixtures.js'
 import { startChild } from '../lib/children.js'
-import { median, summarize } from '../lib/stats.js'
+import { median, quantile, summarize } from '../lib/stats.js'
 
 const SERVER = fileURLToPath(new URL('../servers/http-server.js', import.meta.url))
 
@@ -27,6 +27,8 @@ const AUTH = [
   { kind: 'http-floor', framework: 'http', label: 'node:http + floor' },
 ]
 export const HTTP_ALGORITHMS = ['HS256', 'RS256']
+
+const quartiles = (values) => [quantile(values, 0.25), quantile(values, 0.75)]
 
 async function cpuMicros(server) {
   const { cpu } = await server.handle.request({ cmd: 'cpu' })
@@ -105,11 +107,12 @@ export async function run({ rounds, seconds, warmupSeconds, connections, log, hi
         p99Ms: median(own.map((s) => s.p99)),
         failures: own.reduce((sum, s) => sum + s.failures, 0),
         shareOfBare: median(own.map((s, i) => s.rps / bare[i].rps)),
-        shareOfBareRange: [Math.min(...own.map((s, i) => s.rps / bare[i].rps)), Math.max(...own.map((s, i) => s.rps / bare[i].rps))],
+        shareOfBareIqr: quartiles(own.map((s, i) => s.rps / bare[i].rps)),
       }
       if (server.alg) {
         row.authCpuMicros = median(own.map((_, i) => authCpu(server, i)))
         row.authCpuToFloor = median(own.map((_, i) => authCpu(server, i) / authCpu(floorOf(server.alg), i)))
+        row.authCpuToFloorIqr = quartiles(own.map((_, i) => authCpu(server, i) / authCpu(floorOf(server.alg), i)))
         const sameFloor = servers.find((s) => s.kind === `${server.framework}-floor` && s.alg === server.alg)
         if (sameFloor) row.authCpuToSameFrameworkFloor = median(own.map((_, i) => authCpu(server, i) / authCpu(sameFloor, i)))
       }

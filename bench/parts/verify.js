@@ -3,7 +3,9 @@ import { ALGORITHMS, makeKey, signToken } from '../lib/fixtures.js'
 import { verifyContenders, claimsOf } from '../lib/contenders.js'
 import { freshToken, headerPool, pipelineContenders } from '../lib/pipeline.js'
 import { calibrate, measure } from '../lib/measure.js'
-import { median, summarize } from '../lib/stats.js'
+import { median, quantile, summarize } from '../lib/stats.js'
+
+const quartiles = (values) => [quantile(values, 0.25), quantile(values, 0.75)]
 
 async function checkAccepts(contender, token) {
   if (contender.noClaims) return
@@ -45,8 +47,9 @@ async function runContenders(name, list, token, { rounds, sliceMs, warmupMs, log
     hivegate: Boolean(c.hivegate),
     opsPerSec: summarize(samples.get(c.id)),
     ratioToFloor: median(ratios.get(c.id)),
-    ratioToFloorRange: [Math.min(...ratios.get(c.id)), Math.max(...ratios.get(c.id))],
+    ratioToFloorIqr: quartiles(ratios.get(c.id)),
     ratioToFloorMap: median(samples.get(c.id).map((v, i) => v / samples.get('floorMap')[i])),
+    ratioToFloorMapIqr: quartiles(samples.get(c.id).map((v, i) => v / samples.get('floorMap')[i])),
   }))
   return { rows }
 }
