@@ -61,6 +61,37 @@ describe('keys: importing and binding', () => {
       }
       expect(thrown(() => store({ keys: { secrets: 'x'.repeat(40) as never } })).message).to.include('"keys.secrets"')
     })
+
+    it('refuses a public key as a secret in every form it is copied in, so nobody can forge HS256 with it', () => {
+      const rsa = keyPair('RS256')
+      const der = rsa.publicKey.export({ format: 'der', type: 'spki' })
+      const pkcs1 = rsa.publicKey.export({ format: 'der', type: 'pkcs1' })
+      const { e, n } = rsa.publicJwk
+      const forms: Record<string, unknown> = {
+        'PEM bytes (readFileSync)': Buffer.from(rsa.publicPem),
+        'PEM with CRLF': rsa.publicPem.replace(/\n/g, '\r\n'),
+        'PEM after a preamble': `Bag Attributes\n${rsa.publicPem}`,
+        'PEM in a secret KeyObject': createSecretKey(Buffer.from(rsa.publicPem)),
+        'JWK JSON, kty not first': JSON.stringify({ alg: 'RS256', e, kid: 'x', kty: 'RSA', n, use: 'sig' }),
+        'SPKI DER bytes': der,
+        'SPKI DER base64 (a PEM body)': der.toString('base64'),
+        'PKCS#1 DER base64url': pkcs1.toString('base64url'),
+        'OpenSSH public key': `ssh-rsa ${pkcs1.toString('base64')} someone@host`,
+        'certificate DER base64 (x5c)': CERTIFICATE.replace(/-----[A-Z ]+-----|\s/g, ''),
+      }
+      for (const [form, bad] of Object.entries(forms)) {
+        const err = thrown(() => store({ keys: { secrets: { k: bad as never } } }))
+        expect(err, form).to.be.instanceOf(TypeError)
+        expect(err.message, form).to.equal('"keys.secrets.k" looks like a public key or certificate, not an HMAC secret; configure public keys in "publicKeys"')
+      }
+      // Random secrets, raw or base64 as `openssl rand -base64 48` prints them, stay accepted.
+      for (let i = 0; i < 200; i++) {
+        const bytes = secret(32 + (i % 32))
+        if (i % 2 === 0) bytes[0] = 0x30
+        expect(algsOf(store({ keys: { secrets: { k: bytes } } }), { alg: 'HS256', kid: 'k' }), `raw #${i}`).to.have.length(1)
+        expect(algsOf(store({ keys: { secrets: { k: bytes.toString('base64') } } }), { alg: 'HS256', kid: 'k' }), `base64 #${i}`).to.have.length(1)
+      }
+    })
   })
 
   describe('public keys', () => {
