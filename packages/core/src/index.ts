@@ -82,3 +82,5 @@ export { createAuthenticator, AUTHENTICATOR_DEFAULTS, VERIFIER_OPTION_NAMES } fr
 export { writeAuthError, errorBody } from './http.js'
 export type { WriteAuthErrorOptions } from './http.js'
 export type { AuthenticateOptions } from './types.js'
+export { createAdapterGate, checkGuard, ADAPTER_GATE_DEFAULTS } from './adapter-gate.js'
+export type { AdapterGate, AdapterGateOptions, Refusal } from './adapter-gate.js'

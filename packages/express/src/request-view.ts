@@ -1,14 +1,32 @@
 import type { RequestView } from '@hivegate/core'
 import type { Request } from 'express'
 
+type TrustProxy = (address: string | undefined, hop: number) => boolean
+
+/**
+ * The host the client asked for, as Express 5's `req.host` reads it: the first
+ * `X-Forwarded-Host` value when `trust proxy` trusts the peer, else undefined (use `Host`).
+ */
+function forwardedHost(req: Request): string | undefined {
+  const value = req.headers['x-forwarded-host']
+  if (typeof value !== 'string') return undefined
+  // Optional: the middleware may run outside an Express app (e.g. on a bare router).
+  const trust = (req.app as Request['app'] | undefined)?.get('trust proxy fn') as TrustProxy | undefined
+  if (typeof trust !== 'function' || !trust(req.socket.remoteAddress, 0)) return undefined
+  const first = value.split(',', 1)[0]!.trim()
+  return first === '' ? undefined : first
+}
+
 /**
  * The core view of an Express request. Cookies are taken from `req.cookies` when a parser such
- * as cookie-parser filled it; otherwise core reads the `Cookie` header itself.
+ * as cookie-parser filled it; otherwise core reads the `Cookie` header itself. Behind a proxy
+ * that `trust proxy` trusts, the origin check compares against `X-Forwarded-Host`, as `req.host` does.
  */
 export function toRequestView(req: Request): RequestView {
   const cookies = req.cookies as unknown
+  const host = forwardedHost(req)
   return {
-    headers: req.headers,
+    headers: host === undefined ? req.headers : { ...req.headers, host },
     rawHeaders: req.rawHeaders,
     cookies: typeof cookies === 'object' && cookies !== null ? (cookies as RequestView['cookies']) : undefined,
     url: req.originalUrl,

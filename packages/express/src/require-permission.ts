@@ -1,17 +1,14 @@
-import { dataProviderGuard, permissionGuard } from '@hivegate/core'
+import { checkGuard, dataProviderGuard, permissionGuard } from '@hivegate/core'
 import type { Guard, GuardArgument } from '@hivegate/core'
 import type { Request, RequestHandler } from 'express'
 import './augment.js'
-import { gateOf, refuse } from './gate.js'
+import { answer } from './answer.js'
 
 function toMiddleware(guard: Guard<Request>): RequestHandler {
   return function hivegateGuard(req, res, next) {
-    try {
-      guard(req.auth, req)
-    } catch (err) {
-      return refuse(gateOf(req), err, res, next)
-    }
-    next()
+    const refusal = checkGuard(guard, req)
+    if (refusal === undefined) next()
+    else answer(refusal, res, next)
   }
 }
 

@@ -1,8 +1,18 @@
 import type { RequestView } from '@hivegate/core'
 import type { Context } from 'koa'
 
-/** The core view of a Koa request; core reads cookies from the `Cookie` header itself. */
+/**
+ * The core view of a Koa request; core reads cookies from the `Cookie` header itself. With
+ * `app.proxy` set, the origin check compares against the host Koa reads (`ctx.host`, the first
+ * `X-Forwarded-Host`), as the app itself sees it.
+ */
 export function toRequestView(ctx: Context): RequestView {
   const { req } = ctx
-  return { headers: req.headers, rawHeaders: req.rawHeaders, url: ctx.originalUrl, method: ctx.method }
+  const host = ctx.app.proxy ? ctx.host : ''
+  return {
+    headers: host === '' || host === req.headers.host ? req.headers : { ...req.headers, host },
+    rawHeaders: req.rawHeaders,
+    url: ctx.originalUrl,
+    method: ctx.method,
+  }
 }

@@ -1,17 +1,14 @@
-import { dataProviderGuard, permissionGuard } from '@hivegate/core'
+import { checkGuard, dataProviderGuard, permissionGuard } from '@hivegate/core'
 import type { Guard, GuardArgument } from '@hivegate/core'
 import type { Context, Middleware, Next, ParameterizedContext } from 'koa'
 import './augment.js'
-import { gateOf, refuse } from './gate.js'
+import { answer } from './answer.js'
 
 function toMiddleware<C extends ParameterizedContext>(guard: Guard<C>): Middleware {
   return function hivegateGuard(ctx: Context, next: Next) {
-    try {
-      // The guard's context type is the caller's (e.g. a router context); at run time it is this ctx.
-      guard(ctx.state.auth, ctx as unknown as C)
-    } catch (err) {
-      return refuse(gateOf(ctx), err, ctx)
-    }
+    // The guard's context type is the caller's (e.g. a router context); at run time it is this ctx.
+    const refusal = checkGuard(guard, ctx as unknown as C)
+    if (refusal !== undefined) return answer(refusal, ctx)
     return next()
   }
 }

@@ -1,0 +1,123 @@
+import { createAuthenticator } from './authenticator.js'
+import { isAuthError, type AuthError } from './errors.js'
+import { assertOneOf, assertPlainObject } from './options.js'
+import { isPreflight } from './preflight.js'
+import type { RequestView } from './request-view.js'
+import type { Guard } from './route-guard.js'
+import type { AuthContext, Authenticator, AuthenticatorOptions } from './types.js'
+
+/**
+ * Options every HTTP framework adapter's `hivegate()` takes: the authenticator's, plus how a
+ * refusal is answered. `HandOff` names the framework's way of passing an error on (`'next'` for
+ * Express, `'throw'` for Koa).
+ */
+export interface AdapterGateOptions<HandOff extends string> extends AuthenticatorOptions {
+  /** `'respond'` (default): answer the refusal directly. The other value hands the AuthError to the host. */
+  errorMode?: 'respond' | HandOff
+  /**
+   * `'authenticate'` (default): a CORS preflight needs credentials like any request. `'pass'`: an
+   * `OPTIONS` request with `Origin` and `Access-Control-Request-Method` goes on untouched, since
+   * browsers never send credentials on a preflight.
+   */
+  preflight?: 'authenticate' | 'pass'
+}
+
+/** Defaults of the adapter's own options. */
+export const ADAPTER_GATE_DEFAULTS = Object.freeze({ errorMode: 'respond', preflight: 'authenticate' } as const)
+
+/**
+ * How an adapter answers a failed request: write the AuthError itself (`respond`), or pass the
+ * error to the host's own error handling (`hand-off`: the configured mode, or anything that is not
+ * an AuthError, which is a bug for the host to report).
+ */
+export type Refusal =
+  | { readonly kind: 'respond'; readonly error: AuthError }
+  | { readonly kind: 'hand-off'; readonly error: unknown }
+
+/** What a guard needs to know of the gate that ran before it on the same request. */
+interface Binding {
+  readonly handOff: boolean
+  readonly realm: string | undefined
+  readonly auth: AuthContext | undefined
+}
+
+const NO_GATE: Binding = Object.freeze({ handOff: false, realm: undefined, auth: undefined })
+// Keyed by the host's request object (Express `req`, Koa `ctx`): dropped with the request.
+const bindings = new WeakMap<object, Binding>()
+
+function refusalOf(binding: Binding, err: unknown): Refusal {
+  if (!isAuthError(err)) return { kind: 'hand-off', error: err }
+  if (err.realm === undefined) err.realm = binding.realm
+  return { kind: binding.handOff ? 'hand-off' : 'respond', error: err }
+}
+
+/** The per-request pipeline of an adapter's `hivegate()`, built once from its options. */
+export interface AdapterGate {
+  readonly authenticator: Authenticator
+  /** True when `view` goes on untouched: a CORS preflight with `preflight: 'pass'`. */
+  skips(view: RequestView): boolean
+  /**
+   * Authenticates `view` and records the outcome against `request` (the host's own request
+   * object), which the guards after it read with {@link checkGuard}.
+   */
+  authenticate(request: object, view: RequestView): Promise<AuthContext | undefined>
+  /** How to answer an error `authenticate` rejected with. */
+  refusal(err: unknown): Refusal
+}
+
+/**
+ * Validates an adapter's options once (`errorMode`, `preflight`, then the authenticator's) and
+ * builds its per-request pipeline. Each adapter maps its framework onto this and nothing more.
+ *
+ * @example
+ * ```ts
+ * const gate = createAdapterGate(options, 'next')
+ * return (req, res, next) => {
+ *   const view = toRequestView(req)
+ *   if (gate.skips(view)) return next()
+ *   gate.authenticate(req, view).then((auth) => { req.auth = auth; next() }, (err) => answer(gate.refusal(err), res, next))
+ * }
+ * ```
+ */
+export function createAdapterGate<HandOff extends string>(options: AdapterGateOptions<HandOff>, handOff: HandOff): AdapterGate {
+  assertPlainObject('options', options)
+  const { errorMode = ADAPTER_GATE_DEFAULTS.errorMode, preflight = ADAPTER_GATE_DEFAULTS.preflight, ...authenticatorOptions } = options
+  assertOneOf('errorMode', errorMode, ['respond', handOff])
+  assertOneOf('preflight', preflight, ['authenticate', 'pass'] as const)
+  const authenticator = createAuthenticator(authenticatorOptions)
+  const settings: Binding = Object.freeze({ handOff: errorMode === handOff, realm: authenticator.realm, auth: undefined })
+  const passPreflight = preflight === 'pass'
+
+  return Object.freeze({
+    authenticator,
+    skips: (view: RequestView) => passPreflight && isPreflight(view),
+    authenticate(request: object, view: RequestView): Promise<AuthContext | undefined> {
+      return authenticator.authenticate(view).then((auth) => {
+        bindings.set(request, { ...settings, auth })
+        return auth
+      })
+    },
+    refusal: (err: unknown) => refusalOf(settings, err),
+  })
+}
+
+/**
+ * Runs a permission guard against the AuthContext the last gate on `request` verified (not a
+ * property code after it may have replaced), answering the way that gate answers. Undefined when
+ * the guard passes; a `credentials_required` refusal when no gate ran.
+ *
+ * @example
+ * ```ts
+ * const refusal = checkGuard(permissionGuard<Request>('london', (req) => req.params.id, 'R'), req)
+ * if (refusal === undefined) return next()
+ * ```
+ */
+export function checkGuard<R extends object>(guard: Guard<R>, request: R): Refusal | undefined {
+  const binding = bindings.get(request) ?? NO_GATE
+  try {
+    guard(binding.auth, request)
+  } catch (err) {
+    return refusalOf(binding, err)
+  }
+  return undefined
+}
