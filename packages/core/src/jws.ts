@@ -51,8 +51,8 @@ function refuse(description: string): never {
   throw new AuthError('invalid_token', description)
 }
 
-// JSON of one segment; undefined unless it is a JSON object in valid UTF-8. Errors are dropped: V8's
-// SyntaxError messages quote the input.
+// JSON of one segment; undefined unless it is a JSON object in valid UTF-8 without prototype keys.
+// Errors are dropped: V8's SyntaxError messages quote the input.
 function parseObject(bytes: Buffer): Record<string, unknown> | undefined {
   const text = bytes.toString('utf8')
   // U+FFFD marks either a real replacement character or invalid UTF-8; only then is the check needed.
@@ -63,7 +63,34 @@ function parseObject(bytes: Buffer): Record<string, unknown> | undefined {
   } catch {
     return undefined
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  // Cheap text test first: only a segment that spells (or escapes) one of these names is walked.
+  if ((text.includes('__proto__') || text.includes('prototype') || text.includes('\\u')) && hasPrototypeKey(value)) {
+    refuse('The token has a "__proto__" or "constructor.prototype" member')
+  }
+  return value as Record<string, unknown>
+}
+
+/**
+ * True when a parsed JSON value holds a `__proto__` key, or a `constructor` object with a
+ * `prototype` key, at any depth. JSON.parse makes them plain own properties, but a careless deep
+ * merge of the claims (lodash-style) would then pollute Object.prototype. Iterative: any depth.
+ */
+export function hasPrototypeKey(root: unknown): boolean {
+  const stack: unknown[] = [root]
+  while (stack.length > 0) {
+    const value = stack.pop()
+    if (typeof value !== 'object' || value === null) continue
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) stack.push(value[i])
+      continue
+    }
+    if (Object.hasOwn(value, '__proto__')) return true
+    const ctor = (value as Record<string, unknown>).constructor
+    if (Object.hasOwn(value, 'constructor') && typeof ctor === 'object' && ctor !== null && Object.hasOwn(ctor, 'prototype')) return true
+    for (const key of Object.keys(value)) stack.push((value as Record<string, unknown>)[key])
+  }
+  return false
 }
 
 // Three runs of base64url characters separated by dots. One regex test measured ~2x faster than a

@@ -58,6 +58,11 @@ const STRICTER: ReadonlyArray<{ name: string; why: string; applies(token: string
     applies: (token) => segmentJson(token.split('.')[0]!)?.crit !== undefined,
   },
   {
+    name: 'prototype keys',
+    why: 'jose keeps a "__proto__" or "constructor.prototype" member as a plain property; hivegate refuses the token, so no deep merge of its claims can pollute Object.prototype',
+    applies: (token) => token.split('.').slice(0, 2).some((part) => /__proto__|prototype|\\u/.test(Buffer.from(part, 'base64url').toString('utf8'))),
+  },
+  {
     name: 'NumericDate range',
     why: 'jose accepts any JSON number for exp/nbf/iat, Infinity (1e400) and negatives included; hivegate requires 0 ≤ t ≤ year 9999',
     applies: (token) => {

@@ -56,6 +56,35 @@ describe('decodeCompact', () => {
   })
 })
 
+describe('decodeCompact: prototype keys', () => {
+  const seg = (json: string) => encodeBase64url(json)
+  const HEADER = seg('{"alg":"HS256"}')
+
+  it('refuses a __proto__ or constructor.prototype member at any depth, escaped or not, in payload or header', () => {
+    const payloads = [
+      '{"__proto__":{"admin":true}}',
+      '{"per":{"london":{"__proto__":"R"}}}',
+      '{"a":[1,[{"__proto__":1}]]}',
+      '{"\\u005f_proto__":{"admin":true}}',
+      '{"constructor":{"prototype":{"admin":true}}}',
+      '{"x":{"constructor":{"prot\\u006ftype":1}}}',
+      `{"deep":${'['.repeat(100_000)}{"__proto__":1}${']'.repeat(100_000)}}`,
+    ]
+    for (const payload of payloads) {
+      const err = refusal(() => decodeCompact(`${HEADER}.${seg(payload)}.AAAA`, ALL))
+      expect(err.code, payload.slice(0, 40)).to.equal('invalid_token')
+      expect(err.message).to.equal('The token has a "__proto__" or "constructor.prototype" member')
+    }
+    expect(refusal(() => decodeCompact(`${seg('{"alg":"HS256","__proto__":{"kid":"k"}}')}.${seg('{}')}.AAAA`, ALL)).code).to.equal('invalid_token')
+  })
+
+  it('keeps the words as values, and "constructor" or "prototype" as plain names', () => {
+    for (const payload of ['{"sub":"__proto__","note":"prototype"}', '{"constructor":"x","prototype":{"a":1}}', '{"constructor":{"a":1}}', '{"name":"J\\u00f6rg"}']) {
+      expect(decodeCompact(`${HEADER}.${seg(payload)}.AAAA`, ALL).claims, payload).to.deep.equal(JSON.parse(payload))
+    }
+  })
+})
+
 describe('verifySignature', () => {
   const input = 'eyJhbGciOiJIUzI1NiJ9.e30'
 
