@@ -102,13 +102,15 @@ const BAD_PATH = 'The request path is not acceptable'
 
 /**
  * Splits a request target into decoded path segments. Paths an upstream could read differently
- * from the gateway (dot segments, encoded slashes or backslashes, empty segments) are refused with
- * `invalid_request` rather than normalised.
+ * from the gateway (dot segments, encoded slashes or backslashes, empty segments, `;` path
+ * parameters) are refused with `invalid_request` rather than normalised.
  */
 export function pathSegments(url: string | undefined): string[] {
   const target = url ?? '/'
   const path = target.split(/[?#]/, 1)[0]!
   if (!path.startsWith('/')) throw new AuthError('invalid_request', BAD_PATH)
+  // Tomcat, Jetty and Spring drop `;params` from each segment: `/admin;x/users` is their `/admin/users`.
+  if (path.includes(';')) throw new AuthError('invalid_request', BAD_PATH)
   const raw = path.split('/').slice(1)
   return raw.map((segment, i) => {
     if (segment === '' && i !== raw.length - 1) throw new AuthError('invalid_request', BAD_PATH)

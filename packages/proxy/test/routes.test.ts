@@ -53,7 +53,7 @@ describe('routes', () => {
   })
 
   it('refuses ambiguous paths with invalid_request', () => {
-    for (const url of ['/a/../b', '/a/./b', '/a/%2e%2e/b', '/a%2Fb', '/a%5Cb', '//a', '/a//b', '/%zz', 'relative', '/a%00']) {
+    for (const url of ['/a/../b', '/a/./b', '/a/%2e%2e/b', '/a%2Fb', '/a%5Cb', '//a', '/a//b', '/%zz', 'relative', '/a%00', '/a;x/b', '/a/..;/b', '/a/b;jsessionid=1']) {
       expect(errorOf(() => pathSegments(url)).code, url).to.equal('invalid_request')
     }
     expect(pathSegments('/a/b/?q=/../')).to.deep.equal(['a', 'b', ''])
