@@ -2,6 +2,7 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { authProxy, type AuthProxy, type AuthProxyOptions } from '@hivegate/proxy'
+import { connect as connectTcp } from 'node:net'
 import { close, listen } from './listen.js'
 
 export interface EchoedRequest {
@@ -92,4 +93,26 @@ export async function startProxy(options: AuthProxyOptions): Promise<RunningProx
       await close(server)
     },
   }
+}
+
+/**
+ * Writes `text` as is on a fresh TCP connection to `url` and resolves with every byte received
+ * once the server closes it (send `Connection: close`). For requests no HTTP client would send.
+ */
+export function rawExchange(url: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(url)
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp(Number(port), hostname)
+    let received = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (chunk: string) => (received += chunk))
+    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? undefined : reject(err)))
+    socket.on('close', () => resolve(received))
+    socket.write(text)
+  })
+}
+
+/** The status line's code of a raw response, or 0 when the connection closed without an answer. */
+export function rawStatus(response: string): number {
+  return Number(/^HTTP\/1\.[01] (\d{3})/.exec(response)?.[1] ?? 0)
 }

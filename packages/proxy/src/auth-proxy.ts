@@ -18,7 +18,8 @@ import { resolveProxyOptions, type AuthProxyOptions } from './options.js'
 import { enforceRule } from './rules.js'
 import { compileRoutes, matchRoute } from './routes.js'
 import { answerUpstreamError, timeoutError } from './upstream-errors.js'
-import { asAuthError, viewOf } from './request.js'
+import { asAuthError, normaliseFraming, viewOf } from './request.js'
+import { filterUpstreamResponse } from './response-headers.js'
 import { createWsGateway } from './ws-gateway.js'
 
 /** Connect-style middleware: works in `node:http`, Express and Connect. */
@@ -65,6 +66,7 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
   const authenticator = createAuthenticator(options.auth)
   const cookieName = options.auth.cookieName ?? 'hg_token'
   const queryParameter = options.auth.queryParameter ?? 'token'
+  const responseFilter = { names, cookieName, passAuthCookie: resolved.upstreamAuthCookie === 'pass' }
   const identities = new WeakMap<IncomingMessage, AuthContext>()
   const agent = resolved.target.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
 
@@ -75,6 +77,7 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
       if (auth !== undefined) for (const [name, value] of Object.entries(identityHeaderValues(auth, names))) proxyReq.setHeader(name, value)
       proxyReq.setTimeout(resolved.timeout, () => proxyReq.destroy(timeoutError()))
     })
+    proxyServer.on('proxyRes', (proxyRes) => filterUpstreamResponse(proxyRes, responseFilter))
   }
   const errorPlugin: Plugin = (proxyServer) => {
     proxyServer.on('error', (err, req, res) => answerUpstreamError(err, req, res as ServerResponse))
@@ -94,6 +97,7 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
   async function middleware(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
     try {
       removeSpoofedHeaders(req, names)
+      normaliseFraming(req.headers)
       const match = matchRoute(routes, req.method, req.url)
       const view = viewOf(req)
       if (match.rule?.public !== true && !(resolved.passPreflight && isPreflight(view))) {

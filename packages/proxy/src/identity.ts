@@ -16,7 +16,10 @@ export interface IdentityHeaders {
   readonly subject: string | undefined
   readonly tenant: string | undefined
   readonly claims: string | undefined
-  /** Every name a client may never send: the ones above and any `x-hivegate-*`. */
+  /**
+   * Every name a client may never send: the ones above and any `x-hivegate-*`, with `_` read as
+   * `-` (CGI, WSGI and PHP upstreams turn both into the same `HTTP_X_HIVEGATE_SUB`).
+   */
   isReserved(name: string): boolean
 }
 
@@ -53,7 +56,7 @@ export function resolveIdentityHeaders(names: IdentityHeaderNames | undefined): 
     tenant,
     claims,
     isReserved: (name) => {
-      const lower = name.toLowerCase()
+      const lower = name.toLowerCase().replace(/_/g, '-')
       return reserved.has(lower) || lower.startsWith(RESERVED_PREFIX)
     },
   }

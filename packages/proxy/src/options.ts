@@ -42,6 +42,11 @@ export interface AuthProxyOptions {
    * preflights unauthenticated (without identity), since browsers never send credentials on one.
    */
   preflight?: 'authenticate' | 'pass'
+  /**
+   * `strip` (default): a `Set-Cookie` for the auth cookie in an upstream response is dropped, so an
+   * upstream cannot plant or replace the credential. `pass`: the upstream runs the login itself.
+   */
+  upstreamAuthCookie?: 'strip' | 'pass'
   /** WebSocket relay bounds, or `false` to refuse every upgrade. */
   websocket?: false | WebSocketRelayOptions
   /** Further http-proxy-middleware options (e.g. `pathRewrite`, `headers`, `xfwd`); hivegate's own plugins are added to `plugins`. */
@@ -53,6 +58,7 @@ export const PROXY_DEFAULTS = Object.freeze({
   timeout: 30_000,
   changeOrigin: true,
   preflight: 'authenticate' as 'authenticate' | 'pass',
+  upstreamAuthCookie: 'strip' as 'strip' | 'pass',
   maxMessageSize: 1024 * 1024,
   maxPendingBytes: 1024 * 1024,
   highWaterMark: 1024 * 1024,
@@ -71,6 +77,7 @@ export interface ResolvedProxyOptions {
   timeout: number
   changeOrigin: boolean
   passPreflight: boolean
+  upstreamAuthCookie: 'strip' | 'pass'
   websocket: false | Required<Omit<WebSocketRelayOptions, 'quarantine'>> & { quarantine: Record<string, unknown> }
 }
 
@@ -88,6 +95,8 @@ export function resolveProxyOptions(options: AuthProxyOptions): ResolvedProxyOpt
   if (options.changeOrigin !== undefined && typeof options.changeOrigin !== 'boolean') throw new TypeError('"changeOrigin" must be a boolean')
   const preflight = options.preflight ?? PROXY_DEFAULTS.preflight
   if (preflight !== 'authenticate' && preflight !== 'pass') throw new TypeError('"preflight" must be "authenticate" or "pass"')
+  const upstreamAuthCookie = options.upstreamAuthCookie ?? PROXY_DEFAULTS.upstreamAuthCookie
+  if (upstreamAuthCookie !== 'strip' && upstreamAuthCookie !== 'pass') throw new TypeError('"upstreamAuthCookie" must be "strip" or "pass"')
   const ws = options.websocket
   if (ws !== undefined && ws !== false && (typeof ws !== 'object' || ws === null)) throw new TypeError('"websocket" must be false or an object')
   const quarantine = ws ? ws.quarantine ?? {} : {}
@@ -97,6 +106,7 @@ export function resolveProxyOptions(options: AuthProxyOptions): ResolvedProxyOpt
     timeout: positiveInteger('timeout', options.timeout, PROXY_DEFAULTS.timeout),
     changeOrigin: options.changeOrigin ?? PROXY_DEFAULTS.changeOrigin,
     passPreflight: preflight === 'pass',
+    upstreamAuthCookie,
     websocket:
       ws === false
         ? false

@@ -19,6 +19,12 @@ describe('identity headers', () => {
     expect(names.isReserved('x-other')).to.equal(false)
   })
 
+  it('reserves the "_" spellings too, which CGI, WSGI and PHP upstreams read as "-"', () => {
+    const names = resolveIdentityHeaders({ tenant: 'X-Tenant' })
+    for (const name of ['x_hivegate_sub', 'X_Hivegate-Claims', 'x-hivegate_anything', 'x_tenant']) expect(names.isReserved(name), name).to.equal(true)
+    expect(names.isReserved('x_other')).to.equal(false)
+  })
+
   it('removes reserved headers from headers and rawHeaders', () => {
     const req = {
       headers: { 'x-hivegate-sub': 'a, b', host: 'h', 'x-tenant': 'z' },
