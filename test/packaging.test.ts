@@ -123,6 +123,20 @@ describe('packaging', function () {
     })
   }
 
+  describe('published README', function () {
+    it("core's error-code table lists exactly AUTH_ERROR_CODES, each with its status and close code", async function () {
+      const { AUTH_ERROR_CODES, AuthError } = await import('@hivegate/core')
+      const readme = readFileSync(join(ROOT, 'packages/core/README.md'), 'utf8')
+      const section = readme.slice(readme.indexOf('## Error codes'), readme.indexOf('\n## ', readme.indexOf('## Error codes') + 1))
+      const rows = [...section.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \| [^|]+ \| (\d{4}) \|/gm)].map((m) => [m[1], Number(m[2]), Number(m[3])])
+      const expected = AUTH_ERROR_CODES.map((code) => {
+        const err = new AuthError(code)
+        return [code, err.status, err.closeCode]
+      })
+      expect(rows).to.deep.equal(expected)
+    })
+  })
+
   describe('subpaths', function () {
     it("core's internals are unreachable: @hivegate/core/dist/verifier.js and /src/verifier.ts do not resolve", async function () {
       const out = await inChild(`
