@@ -1,5 +1,6 @@
 // The `npm start` demo as a factory: a demo upstream, the gateway from hivegate.yml, a demo token.
 import { randomBytes } from 'node:crypto'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { loadConfig, startGateway } from '@hivegate/cli'
 import { createSigner } from '@hivegate/core'
@@ -44,13 +45,20 @@ export async function startDemo({ port = DEFAULT_PORT, env = process.env } = {})
   }
 }
 
+// The repository's `ws` by absolute path, so the printed one-liners work from any directory; a
+// path the shell or JavaScript quoting would mangle falls back to 'ws' (run from the repository).
+function wsModule() {
+  const path = createRequire(import.meta.url).resolve('ws').replace(/\\/g, '/')
+  return /^[\w./:@+~-]+$/.test(path) ? path : 'ws'
+}
+
 function wsOneLiner(wsUrl, setup) {
   // Prints the auth reply, sends "hello" once trusted, prints the upstream's echo, closes.
-  return `node -e "const W=require('ws');${setup};s.on('message',(m)=>{console.log(String(m));if(String(m).includes('\\"aut\\"'))s.send('hello');else s.close(1000)});s.on('close',(c,r)=>console.log('closed',c,String(r)))"`
+  return `node -e "const W=require('${wsModule()}');${setup};s.on('message',(m)=>{console.log(String(m));if(String(m).includes('\\"aut\\"'))s.send('hello');else s.close(1000)});s.on('close',(c,r)=>console.log('closed',c,String(r)))"`
     .replace('WSURL', wsUrl)
 }
 
-/** The ready-to-paste commands the demo prints, each working exactly as printed (from the repository root). */
+/** The ready-to-paste commands the demo prints, each working exactly as printed from any directory. */
 export function demoCommands({ url, token, cookieName }) {
   const wsUrl = `${url.replace(/^http/, 'ws')}/ws`
   return [

@@ -45,7 +45,7 @@ const lines = [
   'Demo token (HS256, signed with a demo secret generated for this run only; valid 1 hour):',
   demo.token,
   '',
-  'Try these (from the repository root):',
+  'Try these (from any directory):',
 ]
 for (const [what, command] of demoCommands(demo)) lines.push('', `# ${what}`, command)
 lines.push('', 'Press Ctrl-C to stop.', '')

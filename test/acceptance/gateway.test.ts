@@ -1,6 +1,9 @@
 // Drives examples/gateway through its factory: every printed command is checked as printed.
 import { expect } from 'chai'
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { delimiter, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import request from 'supertest'
 import { demoCommands, startDemo, type RunningDemo } from '@hivegate/example-gateway'
@@ -30,10 +33,10 @@ function parseCurl(command: string): Curl {
   return parsed
 }
 
-function runNode(command: string): Promise<{ code: number | null; stdout: string }> {
-  // The printed line is `node -e "<script>"`; the script has no double quotes but escaped ones.
-  const script = /^node -e "(.*)"$/.exec(command)![1]!.replace(/\\"/g, '"')
-  const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+// The printed line exactly as a user pastes it: through the shell, from a directory outside the repository.
+function runNode(command: string, cwd: string): Promise<{ code: number | null; stdout: string }> {
+  expect(command).to.match(/^node -e "/)
+  const child = spawn(command, { cwd, shell: true, env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` }, stdio: ['ignore', 'pipe', 'inherit'] })
   let stdout = ''
   child.stdout.on('data', (c: Buffer) => (stdout += c))
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout })))
@@ -81,14 +84,16 @@ describe('examples/gateway (npm start)', function () {
     expect((await curl(4)).status).to.equal(200)
   })
 
-  it('both WebSocket one-liners authenticate and get the upstream echo', async () => {
-    for (const index of [5, 6]) {
-      const { code, stdout } = await runNode(commands[index]![1])
+  it('both WebSocket one-liners authenticate and get the upstream echo, from the repository and from elsewhere', async () => {
+    const elsewhere = mkdtempSync(`${tmpdir()}/hivegate-demo-`)
+    for (const [index, cwd] of [[5, ROOT], [6, ROOT], [5, elsewhere], [6, elsewhere]] as const) {
+      const { code, stdout } = await runNode(commands[index]![1], cwd)
       expect(code).to.equal(0)
       const lines = stdout.trim().split('\n')
       expect(JSON.parse(lines[0]!)[0]).to.include({ act: 'aut', res: 'suc' })
       expect(lines[1]).to.equal('echo to demo-user: hello')
       expect(lines[2]).to.match(/^closed 1000/)
     }
+    rmSync(elsewhere, { recursive: true })
   })
 })
