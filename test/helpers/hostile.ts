@@ -1,7 +1,7 @@
 // Hostile tokens for one key setup, named, each with the code a hivegate verifier must refuse it
 // with. Core's verifier tests, the differential test against jose and every adapter's transport
 // tests send the same list. Independent of @hivegate/core: only jose and node:crypto.
-import { createHmac, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto'
+import { constants, createHmac, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto'
 import { keyPair, secret as randomSecret, type TestKeyPair } from './keys.js'
 import { b64url, mint, TEST_AUDIENCE, TEST_ISSUER } from './tokens.js'
 
@@ -72,6 +72,27 @@ export function hmacToken(secret: Uint8Array | string, headerJson: string, paylo
 function ecToken(key: KeyObject, headerJson: string, payloadJson: string, dsaEncoding: 'der' | 'ieee-p1363'): string {
   const input = `${b64url(headerJson)}.${b64url(payloadJson)}`
   return `${input}.${cryptoSign('sha256', Buffer.from(input), { key, dsaEncoding }).toString('base64url')}`
+}
+
+const strippedPss = new Map<string, string>()
+
+/**
+ * A PS256 token of the setup's RSA key whose signature starts with a zero byte, sent without it:
+ * OpenSSL (and so jose) still verifies it, RFC 8017 wants exactly the modulus length. About one
+ * signature in 256 qualifies, so the search runs once per setup.
+ */
+function strippedPssToken(setup: HostileSetup, payloadJson: string): string {
+  const id = `${setup.rsa.kid}/${payloadJson}`
+  const hit = strippedPss.get(id)
+  if (hit !== undefined) return hit
+  for (let i = 0; ; i++) {
+    const input = `${b64url(JSON.stringify({ alg: 'PS256', kid: setup.rsa.kid, n: i }))}.${b64url(payloadJson)}`
+    const sig = cryptoSign('sha256', Buffer.from(input), { key: setup.rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })
+    if (sig[0] !== 0) continue
+    const token = `${input}.${sig.subarray(1).toString('base64url')}`
+    strippedPss.set(id, token)
+    return token
+  }
 }
 
 function replacePart(token: string, index: number, part: string): string {
@@ -194,6 +215,7 @@ export async function hostileTokens(setup: HostileSetup): Promise<HostileToken[]
   add('ES256 all-zero signature', `${ecValid.slice(0, ecValid.lastIndexOf('.'))}.${Buffer.alloc(64).toString('base64url')}`)
   const rsValid = await mint({ alg: 'RS256', key: setup.rsa.privateKey, kid: setup.rsa.kid, claims, now: setup.now })
   add('RS256 signature truncated', rsValid.slice(0, -8))
+  add('PS256 signature without its leading zero byte', strippedPssToken(setup, payload))
   add('RS256 signed by another RSA key', await mint({ alg: 'RS256', key: keyPair('RS256', 'attacker-rsa').privateKey, kid: setup.rsa.kid, claims, now: setup.now }))
   // headers that point elsewhere
   const attacker = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
@@ -234,6 +256,11 @@ export async function hostileTokens(setup: HostileSetup): Promise<HostileToken[]
   add('jti is a number', signed({ jti: 1 }))
   add('required tnd missing', signed({ tnd: undefined }))
   add('revoked jti', signed({ jti: setup.revokedJti }), 'token_revoked')
+  // prototype keys: harmless to JSON.parse, dangerous to an application that deep-merges claims
+  add('__proto__ member in the payload', hs({}, payload.replace(/^\{/, '{"__proto__":{"admin":true},')))
+  add('escaped __proto__ member in per', hs({}, payload.replace('"london":{', '"london":{"\\u005f_proto__":"CRUD",')))
+  add('constructor.prototype member in the payload', signed({ constructor: { prototype: { admin: true } } }))
+  add('__proto__ member in the header', hmacToken(setup.secret, `{"__proto__":{"alg":"none"},"alg":"HS256","kid":"${setup.secretKid}"}`, payload))
   // permissions
   add('per is a string', signed({ per: 'london:*:CRUD' }))
   add('per is an array', signed({ per: [{ london: { '*': 'CRUD' } }] }))

@@ -153,9 +153,21 @@ function countDots(token: string): number {
   return dots
 }
 
+const modulusSizes = new WeakMap<KeyObject, number>()
+
+// `asymmetricKeyDetails` builds a new object on every read: remember the answer per key.
+function modulusBytes(key: KeyObject): number {
+  let bytes = modulusSizes.get(key)
+  if (bytes === undefined) {
+    bytes = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8)
+    modulusSizes.set(key, bytes)
+  }
+  return bytes
+}
+
 /**
  * Checks a JWS signature synchronously on node:crypto. False for a wrong signature, a signature of
- * the wrong length, or a key of the wrong type for the algorithm (never throws).
+ * the wrong length (RSA: exactly the modulus length), or a key of the wrong type for the algorithm (never throws).
  */
 export function verifySignature(spec: AlgorithmSpec, key: KeyObject, signingInput: string, signature: Buffer): boolean {
   if (spec.signatureBytes !== 0 && signature.length !== spec.signatureBytes) return false
@@ -173,6 +185,8 @@ export function verifySignature(spec: AlgorithmSpec, key: KeyObject, signingInpu
       case 'pss': {
         const type = key.asymmetricKeyType
         if (type !== 'rsa' && type !== 'rsa-pss') return false
+        // OpenSSL takes a PSS signature with its leading zero bytes stripped; RFC 8017 §8.1.2 says k octets exactly.
+        if (signature.length !== modulusBytes(key)) return false
         return cryptoVerify(spec.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.saltLength }, signature)
       }
       case 'ecdsa':

@@ -63,6 +63,14 @@ const STRICTER: ReadonlyArray<{ name: string; why: string; applies(token: string
     applies: (token) => token.split('.').slice(0, 2).some((part) => /__proto__|prototype|\\u/.test(Buffer.from(part, 'base64url').toString('utf8'))),
   },
   {
+    name: 'RSA signature length',
+    why: 'OpenSSL, under jose, verifies a PSS signature sent without its leading zero bytes; hivegate wants exactly the modulus length (RFC 8017 §8.1.2), so a token has one spelling',
+    applies: (token) => {
+      const alg = segmentJson(token.split('.')[0]!)?.alg
+      return typeof alg === 'string' && /^[RP]S/.test(alg) && Buffer.from(token.split('.')[2]!, 'base64url').length !== 256
+    },
+  },
+  {
     name: 'NumericDate range',
     why: 'jose accepts any JSON number for exp/nbf/iat, Infinity (1e400) and negatives included; hivegate requires 0 ≤ t ≤ year 9999',
     applies: (token) => {

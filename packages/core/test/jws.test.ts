@@ -132,6 +132,22 @@ describe('verifySignature', () => {
     expect(verifySignature(ALGORITHM_SPECS.RS256, pair.publicKey, input, good)).to.equal(false)
   })
 
+  it('takes RSA signatures only at the modulus length: one spelling per token', () => {
+    const pair = keyPair('PS256')
+    for (const [alg, padding] of [['PS256', 6], ['RS256', 1]] as const) {
+      // About one signature in 256 starts with a zero byte; OpenSSL also verifies a PSS one without it.
+      let sig = Buffer.alloc(0)
+      let message = ''
+      for (let i = 0; sig[0] !== 0; i++) {
+        message = `${input}.${i}`
+        sig = sign('sha256', Buffer.from(message), { key: pair.privateKey, padding, saltLength: 32 })
+      }
+      expect(verifySignature(ALGORITHM_SPECS[alg], pair.publicKey, message, sig), alg).to.equal(true)
+      expect(verifySignature(ALGORITHM_SPECS[alg], pair.publicKey, message, sig.subarray(1)), `${alg} stripped`).to.equal(false)
+      expect(verifySignature(ALGORITHM_SPECS[alg], pair.publicKey, message, Buffer.concat([Buffer.alloc(1), sig])), `${alg} padded`).to.equal(false)
+    }
+  })
+
   it('verifies Ed25519 and refuses an Ed448 key', () => {
     const pair = keyPair('EdDSA')
     const sig = sign(null, Buffer.from(input), pair.privateKey)
