@@ -317,6 +317,25 @@ describe('HiveMP login failures (express)', () => {
     await expectFailure(await post(page.sessionData, { origin: 'https://evil.example' }), 403, 'origin_not_allowed')
   })
 
+  it('accepts the Origin: null that browsers send from the no-referrer callback page, when Fetch Metadata says same-origin', async () => {
+    const res = await post(page.sessionData, { origin: 'null', 'sec-fetch-site': 'same-origin' })
+    expect(res.status).to.equal(303)
+    expect(browser.jar.get('hg_token')).to.not.equal(undefined)
+  })
+
+  for (const site of ['same-site', 'cross-site', 'none']) {
+    it(`refuses a POST that Fetch Metadata marks ${site}, whatever its Origin`, async () => {
+      await expectFailure(await post(page.sessionData, { origin: 'null', 'sec-fetch-site': site }), 403, 'origin_not_allowed')
+      await expectFailure(await post(page.sessionData, { 'sec-fetch-site': site }), 403, 'origin_not_allowed')
+      expect(s.standin.apiCalls).to.deep.equal([])
+    })
+  }
+
+  it('refuses a POST from another port of the same host (same site, another origin)', async () => {
+    const other = `http://127.0.0.1:${Number(new URL(s.base).port) === 1 ? 2 : 1}`
+    await expectFailure(await post(page.sessionData, { origin: other }), 403, 'origin_not_allowed')
+  })
+
   it('refuses a login older than loginTtl', async () => {
     await close(s.server)
     await s.standin.close()

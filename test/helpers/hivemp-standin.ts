@@ -18,7 +18,7 @@ export interface StandinSession {
 }
 
 /** How an API endpoint misbehaves, for failure tests. */
-export type ApiBehaviour = 'ok' | 'hang' | 'error' | 'bad-json' | 'wrong-id' | 'unauthorized'
+export type ApiBehaviour = 'ok' | 'hang' | 'stall-body' | 'error' | 'bad-json' | 'wrong-id' | 'unauthorized'
 
 export interface StandinOptions {
   /** The project: its id, public API key (the `client_id`) and website URL. */
@@ -29,6 +29,8 @@ export interface StandinOptions {
   sessionTtl?: number
   /** Epoch ms. Default Date.now. */
   now?: () => number
+  /** `profile` of new sessions. Default `{ displayName: 'Test Player' }`. */
+  profile?: Record<string, unknown> | null
 }
 
 export interface HivempStandin {
@@ -44,6 +46,8 @@ export interface HivempStandin {
   readonly authorizeRequests: URLSearchParams[]
   /** API calls received: path and the key sent. */
   readonly apiCalls: Array<{ path: string; apiKey: string | undefined }>
+  /** Every request received: method, URL and Referer, as a server log would keep them. */
+  readonly requestLog: Array<{ method: string; url: string; referer: string | undefined }>
   /** A new session of the configured account, registered with the API. */
   createSession(overrides?: Partial<StandinSession>): StandinSession
   close(): Promise<void>
@@ -88,6 +92,7 @@ export async function startHivempStandin(options: StandinOptions): Promise<Hivem
   const behaviour = { project: 'ok' as ApiBehaviour, session: 'ok' as ApiBehaviour }
   const authorizeRequests: URLSearchParams[] = []
   const apiCalls: Array<{ path: string; apiKey: string | undefined }> = []
+  const requestLog: Array<{ method: string; url: string; referer: string | undefined }> = []
 
   function createSession(overrides: Partial<StandinSession> = {}): StandinSession {
     const start = Math.floor(now() / 1000)
@@ -100,7 +105,7 @@ export async function startHivempStandin(options: StandinOptions): Promise<Hivem
       projectId: options.project.id,
       metered: false,
       billedMinutes: 0,
-      profile: { displayName: 'Test Player' },
+      profile: options.profile === undefined ? { displayName: 'Test Player' } : options.profile,
       ...overrides,
     }
     sessions.set(session.apiKey, session)
@@ -113,6 +118,7 @@ export async function startHivempStandin(options: StandinOptions): Promise<Hivem
     apiCalls.push({ path, apiKey })
     const mode = behaviour[path]
     if (mode === 'hang') return
+    if (mode === 'stall-body') return void res.writeHead(200, { 'Content-Type': 'application/json' }).write('{"id":')
     if (mode === 'error') return send(res, 500, { code: 5000, message: 'Internal error' })
     if (mode === 'bad-json') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"id":')
     if (mode === 'unauthorized') return send(res, 403, { code: 4030, message: 'Forbidden' })
@@ -130,6 +136,7 @@ export async function startHivempStandin(options: StandinOptions): Promise<Hivem
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://standin.invalid')
+    requestLog.push({ method: req.method ?? 'GET', url: req.url ?? '/', referer: req.headers.referer })
     if (req.method === 'GET' && url.pathname === '/oauth') {
       authorizeRequests.push(url.searchParams)
       if (url.searchParams.get('client_id') !== options.project.publicKey) return send(res, 400, 'Unknown client_id')
@@ -153,6 +160,7 @@ export async function startHivempStandin(options: StandinOptions): Promise<Hivem
     behaviour,
     authorizeRequests,
     apiCalls,
+    requestLog,
     createSession,
     close: () =>
       new Promise<void>((resolve) => {

@@ -4,9 +4,11 @@ import { escapeHtml, page, type FlowResponse } from '../http.js'
 const SCRIPT = `(function () {
   var match = /(?:^#|&)session=([^&]*)/.exec(location.hash);
   history.replaceState(null, '', location.pathname + location.search);
-  if (!match) { document.getElementById('status').textContent = 'The login did not return a session.'; return; }
+  var session = '';
+  try { session = match ? decodeURIComponent(match[1]) : ''; } catch (e) { session = ''; }
+  if (!session) { document.getElementById('status').textContent = 'The login did not return a session.'; return; }
   var form = document.getElementById('login');
-  form.elements.session.value = decodeURIComponent(match[1]);
+  form.elements.session.value = session;
   form.submit();
 })();`
 

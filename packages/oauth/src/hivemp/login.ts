@@ -15,6 +15,18 @@ import { HIVEMP_DEFAULTS, type HivempLoginOptions } from './options.js'
 import { decodeSessionData } from './session-data.js'
 import { verifySessionWithProvider } from './verify-session.js'
 
+/**
+ * True unless the browser says the POST comes from another origin. The callback page's
+ * `Referrer-Policy: no-referrer` makes browsers send `Origin: null` for its own form POST, so
+ * `null` is accepted unless Fetch Metadata names any other site than this origin.
+ */
+function sameOriginPost(req: FlowRequest, origin: string): boolean {
+  const site = req.headers['sec-fetch-site']
+  if (site !== undefined && site !== 'same-origin') return false
+  const sent = req.headers.origin
+  return sent === undefined || sent === origin || sent === 'null'
+}
+
 function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
 }
@@ -92,9 +104,7 @@ export function hivempLogin(options: HivempLoginOptions): LoginFlow {
   }
 
   async function finish(req: FlowRequest): Promise<FlowResponse> {
-    const origin = req.headers.origin
-    if (origin !== undefined && origin !== website.origin) throw new LoginError('origin_not_allowed')
-    if (req.headers['sec-fetch-site'] === 'cross-site') throw new LoginError('origin_not_allowed')
+    if (!sameOriginPost(req, website.origin)) throw new LoginError('origin_not_allowed')
     const form = await req.readForm(maxBodySize)
     const pending = state.read(req)
     if (!sameSecret(form.get('csrf') ?? '', pending.csrf)) throw new LoginError('csrf_mismatch')

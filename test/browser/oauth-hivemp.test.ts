@@ -1,0 +1,181 @@
+// The HiveMP login in a real Chromium against the local stand-in: the callback page's script must
+// run under its nonce CSP, drop the fragment, post it, and leave the browser with an HttpOnly cookie.
+import { expect } from 'chai'
+import express from 'express'
+import { createServer, type Server } from 'node:http'
+import type { Browser, BrowserContext } from 'playwright-core'
+import { createAuthenticator, isAuthError } from '@hivegate/core'
+import { hivempLogin } from '@hivegate/oauth'
+import { launchChromium, newWatchedPage } from '../helpers/browser.js'
+import { startHivempStandin, type HivempStandin } from '../helpers/hivemp-standin.js'
+import { secret } from '../helpers/keys.js'
+import { close, listen } from '../helpers/listen.js'
+
+const ISSUER = 'https://game.test'
+const KID = 'web-1'
+const PROJECT = { id: 'project-42', publicKey: 'public-key-42' }
+// Characters whose base64 holds '+', '/' and '=': the page must post standard base64 unchanged.
+const PROFILE = { displayName: 'Ünïcødé ~~~???>>>', tags: ['a?b>c'] }
+
+interface LoggedRequest {
+  method: string
+  url: string
+  referer: string | undefined
+}
+
+describe('HiveMP login in Chromium', function () {
+  this.timeout(20_000)
+  let chromium: Browser
+  let server: Server
+  let base: string
+  let standin: HivempStandin
+  const log: LoggedRequest[] = []
+
+  before(async function () {
+    chromium = await launchChromium(this)
+  })
+  after(async () => {
+    await chromium?.close()
+  })
+
+  beforeEach(async () => {
+    log.length = 0
+    const key = secret()
+    const app = express()
+    server = createServer(app)
+    base = await listen(server)
+    standin = await startHivempStandin({ project: { ...PROJECT, websiteUrl: `${base}/` }, profile: PROFILE })
+    const login = hivempLogin({
+      clientId: PROJECT.publicKey,
+      projectId: PROJECT.id,
+      websiteUrl: `${base}/`,
+      redirectUri: `${base}/auth/callback`,
+      authorizeUrl: standin.authorizeUrl,
+      apiUrl: standin.apiUrl,
+      allowHttpLocalhost: true,
+      session: { secret: key, kid: KID, issuer: ISSUER, ttl: '1h' },
+    })
+    const authenticator = createAuthenticator({ keys: { secrets: { [KID]: key } }, issuer: ISSUER })
+    app.use((req, _res, next) => {
+      log.push({ method: req.method, url: req.originalUrl, referer: req.headers.referer })
+      next()
+    })
+    app.use(login.express())
+    app.get('/favicon.ico', (_req, res) => void res.status(204).end())
+    app.get('/play', (_req, res) => void res.type('html').send('<!doctype html><title>Play</title><h1>Play</h1>'))
+    app.get('/api/me', async (req, res) => {
+      try {
+        const auth = await authenticator.authenticate({ headers: req.headers, url: req.originalUrl, method: req.method })
+        res.json({ source: auth?.source, subject: auth?.subject, tenant: auth?.tenant })
+      } catch (err) {
+        if (!isAuthError(err)) throw err
+        res.status(err.status).json(err.toJSON())
+      }
+    })
+  })
+  afterEach(async () => {
+    await close(server)
+    await standin.close()
+  })
+
+  it('signs in: provider redirect, callback page under its CSP, POST, cookie, authenticated fetch', async () => {
+    const { context, page, problems } = await newWatchedPage(chromium)
+    try {
+      const documents: Array<{ url: string; status: number; headers: Record<string, string> }> = []
+      page.on('response', (response) => {
+        if (response.request().resourceType() === 'document') documents.push({ url: response.url(), status: response.status(), headers: response.headers() })
+      })
+      const replaced = page.waitForRequest((request) => request.method() === 'POST' && request.url() === `${base}/auth/callback`)
+      await page.goto(`${base}/auth/login?returnTo=${encodeURIComponent('/play?level=2')}`)
+      const post = await replaced
+      await page.waitForURL(`${base}/play?level=2`)
+      expect(await page.textContent('h1')).to.equal('Play')
+
+      // The provider answered with the fragment; the callback page was served with the strict headers.
+      const callback = documents.find((d) => d.url.startsWith(`${base}/auth/callback`) && d.status === 200)!
+      expect(callback, 'the callback page was loaded').to.not.equal(undefined)
+      expect(callback.headers['cache-control']).to.equal('no-store')
+      expect(callback.headers['referrer-policy']).to.equal('no-referrer')
+      expect(callback.headers['content-security-policy']).to.match(/script-src 'nonce-[A-Za-z0-9+/=]+'/)
+      expect(standin.requestLog.map((r) => r.url.split('?')[0])).to.deep.equal(['/oauth', '/api/v1/project/public', '/api/v1/session'])
+
+      // The script ran (it posted), and the posted data is the provider's base64, '+' and '/' intact.
+      const form = new URLSearchParams(post.postData() ?? '')
+      const session = form.get('session')!
+      expect(session).to.match(/[+/]/)
+      expect(JSON.parse(Buffer.from(session, 'base64').toString('utf8'))).to.deep.include({ projectId: PROJECT.id, profile: PROFILE })
+      expect(form.get('csrf')).to.have.length.greaterThan(20)
+      expect(post.headers()['referer']).to.equal(undefined)
+
+      // HttpOnly session cookie: in the jar, not in document.cookie; the page's fetch carries it.
+      const cookies = await context.cookies(base)
+      const token = cookies.find((c) => c.name === 'hg_token')!
+      expect(token).to.include({ httpOnly: true, path: '/', sameSite: 'Lax', secure: false })
+      expect(cookies.map((c) => c.name)).to.deep.equal(['hg_token'])
+      expect(await page.evaluate(() => document.cookie)).to.equal('')
+      const me = await page.evaluate(async () => {
+        const res = await fetch('/api/me')
+        return { status: res.status, body: (await res.json()) as unknown }
+      })
+      expect(me).to.deep.equal({ status: 200, body: { source: 'cookie', subject: 'account-1', tenant: PROJECT.id } })
+
+      // Neither server ever saw the fragment, as a URL or a Referer.
+      const seen = [...log, ...standin.requestLog].flatMap((r) => [r.url, r.referer ?? ''])
+      expect(seen.filter((text) => text.includes('session='))).to.deep.equal([])
+      expect(log.find((r) => r.method === 'POST')!.referer).to.equal(undefined)
+      expect(problems).to.deep.equal({ errors: [], cspViolations: [] })
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('leaves no history entry holding the session: back returns to the page before the login', async () => {
+    const { context, page, problems } = await newWatchedPage(chromium)
+    try {
+      await page.goto(`${base}/play?before=login`)
+      await page.goto(`${base}/auth/login?returnTo=/play`)
+      await page.waitForURL(`${base}/play`)
+      // The page posts before it finishes loading, so the browser replaces its entry with the result.
+      await page.goBack()
+      expect(page.url()).to.equal(`${base}/play?before=login`)
+      expect(await page.evaluate(() => history.length)).to.equal(3)
+      expect(problems).to.deep.equal({ errors: [], cspViolations: [] })
+    } finally {
+      await context.close()
+    }
+  })
+
+  // The login cookie as /login sets it, without following the provider's redirect.
+  async function startLoginOnly(context: BrowserContext): Promise<void> {
+    const res = await context.request.get(`${base}/auth/login`, { maxRedirects: 0 })
+    expect(res.status()).to.equal(303)
+  }
+
+  it('shows a message, without a script error, when the fragment holds no session', async () => {
+    const { context, page, problems } = await newWatchedPage(chromium)
+    try {
+      await startLoginOnly(context)
+      await page.goto(`${base}/auth/callback#error=access_denied`)
+      await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'Signing in…')
+      expect(await page.textContent('#status')).to.equal('The login did not return a session.')
+      expect(page.url()).to.equal(`${base}/auth/callback`)
+      expect(problems).to.deep.equal({ errors: [], cspViolations: [] })
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('shows a message, without a script error, when the fragment is not valid percent-encoding', async () => {
+    const { context, page, problems } = await newWatchedPage(chromium)
+    try {
+      await startLoginOnly(context)
+      await page.goto(`${base}/auth/callback#session=%E0%A4%A`)
+      await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'Signing in…')
+      expect(await page.textContent('#status')).to.equal('The login did not return a session.')
+      expect(page.url()).to.equal(`${base}/auth/callback`)
+      expect(problems).to.deep.equal({ errors: [], cspViolations: [] })
+    } finally {
+      await context.close()
+    }
+  })
+})
