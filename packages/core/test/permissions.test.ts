@@ -1,6 +1,10 @@
 import { expect } from 'chai'
 import { AuthError } from '../src/errors.js'
 import { compilePermissions, MAX_PATTERN_LENGTH, MAX_PERMISSION_PATTERNS } from '../src/permissions.js'
+import { createVerifier } from '../src/verifier.js'
+import { createManualClock } from '../src/clock.js'
+import { secret } from '../../../test/helpers/keys.js'
+import { mint, TEST_AUDIENCE, TEST_ISSUER } from '../../../test/helpers/tokens.js'
 
 function thrown(fn: () => unknown): AuthError {
   try {
@@ -147,6 +151,65 @@ describe('compilePermissions', () => {
       const p = compilePermissions({ per: { london: { '*': '*' } } })
       expect(p.providesData('london', 'a')).to.equal(false)
       expect(p.providesData(undefined as unknown as string, 'a')).to.equal(false)
+    })
+  })
+
+  describe('validated at once, tables built on first use', () => {
+    it('answers from the claims as they were when compiled, whatever happens to them later', () => {
+      const claims = { per: { london: { 'rides/1': 'R' } as Record<string, string> }, dpv: { london: ['rides/1'] } }
+      const p = compilePermissions(claims)
+      claims.per.london['*'] = 'CRUD'
+      claims.per.london['rides/1'] = 'X'
+      claims.dpv.london.push('rides/*')
+      expect(p.can('london', 'rides/1', 'R')).to.equal(true)
+      expect(p.can('london', 'rides/2', 'R')).to.equal(false)
+      expect(p.can('london', 'rides/1', 'D')).to.equal(false)
+      expect(p.providesData('london', 'rides/2')).to.equal(false)
+    })
+
+    it('gives the same answers whichever of can and providesData is asked first', () => {
+      const claims = { per: { london: { a: 'R' } }, dpv: { london: ['a'] } }
+      const first = compilePermissions(claims)
+      const second = compilePermissions(claims)
+      expect(first.providesData('london', 'a')).to.equal(true)
+      expect(first.can('london', 'a', 'R')).to.equal(true)
+      expect(second.can('london', 'a', 'R')).to.equal(true)
+      expect(second.providesData('london', 'a')).to.equal(true)
+      expect(second.providesData('london', 'b')).to.equal(false)
+    })
+
+    it('keeps each realm to its own objects across several exact and wildcard realms', () => {
+      const p = compilePermissions({
+        per: { london: { 'a/*': 'R', b: 'U' }, 'eu-*': { c: 'C', 'd*': 'D' }, paris: { e: 'R' } },
+        dpv: { london: ['x', 'y/*'], 'eu-*': ['z'], paris: [] },
+      })
+      expect(p.can('london', 'a/1', 'R')).to.equal(true)
+      expect(p.can('london', 'b', 'U')).to.equal(true)
+      expect(p.can('london', 'c', 'C')).to.equal(false)
+      expect(p.can('eu-berlin', 'c', 'C')).to.equal(true)
+      expect(p.can('eu-berlin', 'd9', 'D')).to.equal(true)
+      expect(p.can('eu-berlin', 'e', 'R')).to.equal(false)
+      expect(p.can('paris', 'e', 'R')).to.equal(true)
+      expect(p.can('paris', 'b', 'U')).to.equal(false)
+      expect(p.providesData('london', 'y/2')).to.equal(true)
+      expect(p.providesData('london', 'z')).to.equal(false)
+      expect(p.providesData('eu-x', 'z')).to.equal(true)
+      expect(p.providesData('paris', 'x')).to.equal(false)
+    })
+
+    it('refuses a token with a malformed per or dpv at verification, before any can()', async () => {
+      const key = secret()
+      const now = Math.floor(Date.now() / 1000)
+      const verifier = createVerifier({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: { secrets: { 'kid-1': key } }, clock: createManualClock(now * 1000) })
+      const perTail = { london: { a: 'R', b: 'R', z: 'R?' } }
+      for (const claims of [{ per: perTail }, { dpv: { london: ['a', 'b', 7] } }, { per: { london: { a: 'R' } }, dpv: 'x' }]) {
+        const token = await mint({ key, kid: 'kid-1', claims, now })
+        const err = thrown(() => verifier.verifySync(token, 'bearer'))
+        expect(err).to.be.instanceOf(AuthError)
+        expect(err.code).to.equal('invalid_token')
+        // Refused again, not served from the cache.
+        expect(thrown(() => verifier.verifySync(token, 'bearer')).code).to.equal('invalid_token')
+      }
     })
   })
 
