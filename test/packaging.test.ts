@@ -137,6 +137,15 @@ describe('packaging', function () {
     })
   })
 
+  describe('documented API', function () {
+    it("the core README names every value @hivegate/core exports", async function () {
+      const core = await import('@hivegate/core')
+      const readme = readFileSync(join(ROOT, 'packages/core/README.md'), 'utf8')
+      const undocumented = Object.keys(core).filter((name) => !readme.includes(`\`${name}\``) && !readme.includes(`\`${name}(`))
+      expect(undocumented, 'exports missing from packages/core/README.md').to.deep.equal([])
+    })
+  })
+
   describe('subpaths', function () {
     it("core's internals are unreachable: @hivegate/core/dist/verifier.js and /src/verifier.ts do not resolve", async function () {
       const out = await inChild(`
