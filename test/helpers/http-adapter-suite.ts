@@ -19,9 +19,33 @@ export type TestableApp = Parameters<typeof request>[0]
  * - `POST /realms/:realm/objects/:id`: the same with `'CU'`;
  * - `DELETE /realms/london/objects/:id`: `requirePermission('london', (r) => id param, 'D')`;
  * - `GET /providers/:realm/:id`: `requireDataProvider((r) => realm param, (r) => id param)`;
- * each guarded route answers 200 `{ ok: true }`.
+ * - `GET /missing-param/:id`: `requirePermission((r) => realm param, (r) => id param, 'R')` (no `:realm` in the path);
+ * - `GET /broken-guard`: `requirePermission(() => { throw new Error('guard bug') }, 'x', 'R')`; the
+ *   app's error handling answers 500 without detail (Express: an error handler; Koa: its default, `silent`);
+ * - `ALL /nested/whoami`: a router that runs `hivegate(options)` a second time, then `/whoami`'s handler;
+ * - `GET /overwritten/realms/:realm/objects/:id`: a middleware replaces `req.auth` (Koa: the whole
+ *   `ctx.state`) with a forged context whose `can()` and `providesData()` grant everything, then
+ *   `requirePermission((r) => realm param, (r) => id param, 'R')`;
+ * each guarded route answers 200 `{ ok: true }`. With `host.trustProxy`, the framework trusts
+ * `X-Forwarded-*` from the peer (Express `trust proxy`, Koa `app.proxy`).
  */
-export type AppFactory = (options: Record<string, unknown>) => TestableApp
+export type AppFactory = (options: Record<string, unknown>, host?: HostSettings) => TestableApp
+
+/** Framework settings an app of the suite is built with. */
+export interface HostSettings {
+  trustProxy?: boolean
+}
+
+/** A context that grants everything: what a middleware replacing `req.auth` could forge. */
+export const FORGED_AUTH = Object.freeze({
+  token: 'forged',
+  source: 'bearer',
+  claims: {},
+  subject: 'mallory',
+  tenant: 'tenant-1',
+  can: () => true,
+  providesData: () => true,
+})
 
 export const SUITE_NOW = Date.parse('2030-01-01T00:00:00Z')
 const nowSeconds = SUITE_NOW / 1000
@@ -80,7 +104,7 @@ export function describeHttpAdapter(name: string, createApp: AppFactory): void {
     beforeEach(() => {
       f = suiteFixture()
     })
-    const app = (extra?: Record<string, unknown>) => createApp(f.options(extra))
+    const app = (extra?: Record<string, unknown>, host?: HostSettings) => createApp(f.options(extra), host)
 
     describe('token sources', () => {
       it('reads the token from the hg_token cookie', async () => {
@@ -378,6 +402,130 @@ export function describeHttpAdapter(name: string, createApp: AppFactory): void {
           .set('Authorization', `Bearer ${await f.token()}`)
         expect(res.status).to.equal(200)
         expect(res.body.source).to.equal('bearer')
+      })
+    })
+
+    describe('cross-site request forgery: bypass attempts', () => {
+      const cookiePost = async (server: TestableApp, headers: Record<string, string | string[]>, path = '/whoami', method: 'post' | 'put' | 'patch' | 'delete' = 'post') => {
+        let req = request(server)[method](path).set('Host', 'api.example').set('Cookie', `hg_token=${await f.token()}`)
+        for (const [name, value] of Object.entries(headers)) req = req.set(name, value as string)
+        return req
+      }
+
+      it('refuses Origin values that only look like the host', async () => {
+        const origins = [
+          'null',
+          'http://api.example.evil.example',
+          'http://api.example@evil.example',
+          'http://evil.example#@api.example',
+          'http://api.example.',
+          'http://api.example:8080',
+          'file://api.example',
+          'api.example',
+          '*',
+          '',
+        ]
+        for (const origin of origins) expectRefusal(await cookiePost(app(), { Origin: origin }), 403, 'origin_not_allowed')
+        // Two Origin lines reach the app joined by ', ': never a single origin.
+        expectRefusal(await cookiePost(app(), { Origin: ['http://api.example', 'http://evil.example'] }), 403, 'origin_not_allowed')
+      })
+
+      it('refuses a Referer, without Origin, that names another site in any form', async () => {
+        const referers = ['https://api.example@evil.example/', 'https://evil.example/?https://api.example/', '//api.example/', 'api.example/page', 'null']
+        for (const referer of referers) expectRefusal(await cookiePost(app(), { Referer: referer }), 403, 'origin_not_allowed')
+        expect((await cookiePost(app(), { Referer: 'http://api.example/page' })).status).to.equal(200)
+      })
+
+      it('compares the port: Host with a port against Origin without one, and the reverse', async () => {
+        expectRefusal(await cookiePost(app(), { Host: 'api.example:8443', Origin: 'https://api.example' }), 403, 'origin_not_allowed')
+        expectRefusal(await cookiePost(app(), { Origin: 'http://api.example:3000' }), 403, 'origin_not_allowed')
+        expect((await cookiePost(app(), { Host: 'api.example:3000', Origin: 'http://api.example:3000' })).status).to.equal(200)
+      })
+
+      it('honours no method override: X-HTTP-Method-Override or _method cannot make a POST safe', async () => {
+        const evil = { Origin: 'https://evil.example' }
+        expectRefusal(await cookiePost(app(), { ...evil, 'X-HTTP-Method-Override': 'GET' }), 403, 'origin_not_allowed')
+        expectRefusal(await cookiePost(app(), { ...evil, 'X-Method-Override': 'GET' }), 403, 'origin_not_allowed')
+        expectRefusal(await cookiePost(app(), evil, '/whoami?_method=GET'), 403, 'origin_not_allowed')
+      })
+
+      it('checks every method but GET, HEAD and OPTIONS, WebDAV and TRACE included', async () => {
+        const token = await f.token()
+        for (const method of ['patch', 'trace', 'propfind', 'proppatch', 'mkcol', 'copy', 'move', 'lock', 'unlock', 'search', 'purge'] as const) {
+          const res = await request(app())[method]('/whoami').set('Host', 'api.example').set('Origin', 'https://evil.example').set('Cookie', `hg_token=${token}`)
+          expectRefusal(res, 403, 'origin_not_allowed')
+        }
+      })
+
+      it('ignores X-Forwarded-Host unless the app trusts its proxy', async () => {
+        const forwarded = { Host: 'internal:3000', 'X-Forwarded-Host': 'api.example', 'X-Forwarded-Proto': 'https', Origin: 'https://api.example' }
+        expectRefusal(await cookiePost(app(), forwarded), 403, 'origin_not_allowed')
+        const spoofed = { 'X-Forwarded-Host': 'evil.example', Origin: 'https://evil.example' }
+        expectRefusal(await cookiePost(app(), spoofed), 403, 'origin_not_allowed')
+      })
+
+      it('behind a trusted proxy, compares against the host the client asked the proxy for', async () => {
+        const server = app({}, { trustProxy: true })
+        const forwarded = { Host: 'internal:3000', 'X-Forwarded-Host': 'api.example, internal:3000', 'X-Forwarded-Proto': 'https' }
+        expect((await cookiePost(server, { ...forwarded, Origin: 'https://api.example' })).status).to.equal(200)
+        expectRefusal(await cookiePost(server, { ...forwarded, Origin: 'https://evil.example' }), 403, 'origin_not_allowed')
+        expectRefusal(await cookiePost(server, { ...forwarded, Origin: 'https://internal:3000' }), 403, 'origin_not_allowed')
+      })
+    })
+
+    describe('guards against a hostile app state', () => {
+      const bearer = async (claims?: Record<string, unknown>) => `Bearer ${await f.token(claims)}`
+
+      it('a guard argument reading a parameter the route lacks refuses, never matches a pattern', async () => {
+        const all = { per: { london: { '*': 'CRUD' }, undefined: { '*': 'CRUD' } } }
+        expectRefusal(await request(app()).get('/missing-param/x').set('Authorization', await bearer(all)), 403, 'insufficient_permission', 'insufficient_scope')
+        expectRefusal(await request(app({ optional: true })).get('/missing-param/x'), 401, 'credentials_required')
+      })
+
+      it('an argument function that throws is the app’s bug: its error handling answers 500, nothing echoed', async () => {
+        const token = await f.token()
+        const res = await request(app()).get('/broken-guard').set('Authorization', `Bearer ${token}`)
+        expect(res.status).to.equal(500)
+        expect(res.text).not.to.include('guard bug')
+        expect(res.text).not.to.include(token.split('.')[1])
+      })
+
+      it('guards check what hivegate() verified, not a context a later middleware put in its place', async () => {
+        const denied = await request(app()).get('/overwritten/realms/paris/objects/x').set('Authorization', await bearer())
+        expectRefusal(denied, 403, 'insufficient_permission', 'insufficient_scope')
+        expectRefusal(await request(app({ optional: true })).get('/overwritten/realms/paris/objects/x'), 401, 'credentials_required')
+        const granted = await request(app()).get('/overwritten/realms/london/objects/deliveryRiders%2Fbob').set('Authorization', await bearer())
+        expect(granted.status).to.equal(200)
+      })
+
+      it('hivegate() twice on one request (app and router) answers once', async () => {
+        const ok = await request(app()).get('/nested/whoami').set('Authorization', await bearer())
+        expect(ok.status).to.equal(200)
+        expect(ok.body.source).to.equal('bearer')
+        expectRefusal(await request(app()).get('/nested/whoami'), 401, 'credentials_required')
+        expectRefusal(await request(app()).post('/nested/whoami').set('Origin', 'https://evil.example').set('Cookie', `hg_token=${await f.token()}`), 403, 'origin_not_allowed')
+      })
+    })
+
+    describe('refusal format', () => {
+      it('quotes the realm as an RFC 7235 quoted-string, whatever it contains', async () => {
+        for (const realm of ['my "api"', 'back\\slash', 'line\r\nSet-Cookie: a=b', 'ünïcode']) {
+          const res = await request(app({ realm })).get('/whoami').set('Authorization', 'Bearer x.y.z')
+          expect(res.status).to.equal(401)
+          const challenge = String(res.headers['www-authenticate'])
+          // auth-scheme 1*SP auth-param *( "," auth-param ), each value a token or a quoted-string
+          expect(challenge, realm).to.match(/^Bearer [a-z_]+="(?:[\t\x20\x21\x23-\x5b\x5d-\x7e]|\\[\t\x20-\x7e])*"(?:, [a-z_]+="(?:[\t\x20\x21\x23-\x5b\x5d-\x7e]|\\[\t\x20-\x7e])*")*$/)
+          expect(res.headers['set-cookie']).to.equal(undefined)
+        }
+      })
+
+      it('answers HEAD with the headers of the refusal and no body', async () => {
+        const res = await request(app()).head('/whoami')
+        expect(res.status).to.equal(401)
+        expect(res.headers['www-authenticate']).to.equal('Bearer realm="api"')
+        expect(res.headers['cache-control']).to.equal('no-store')
+        expect(res.headers['content-type']).to.match(/^application\/json/)
+        expect(res.text ?? '').to.equal('')
       })
     })
 

@@ -38,6 +38,11 @@ function fragmentsOf(token: string): string[] {
 
 // Writes the request as raw bytes, for values the HTTP client library will not send.
 function rawRequest(base: string, header: string): Promise<Answer> {
+  return rawExchange(base, `GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n${header}\r\nConnection: close\r\n\r\n`)
+}
+
+// Sends `head` (request line and headers, as given) on a fresh socket and reads to the close.
+function rawExchange(base: string, head: string): Promise<Answer> {
   const { port } = new URL(base)
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1')
@@ -56,11 +61,18 @@ function rawRequest(base: string, header: string): Promise<Answer> {
       }
       resolve({ status, raw, body })
     })
-    socket.end(Buffer.from(`GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n${header}\r\nConnection: close\r\n\r\n`, 'utf8'))
+    socket.end(Buffer.from(head, 'utf8'))
   })
 }
 
-async function send(base: string, name: 'authorization' | 'cookie', value: string): Promise<Answer> {
+async function send(base: string, name: 'authorization' | 'cookie' | 'both', value: string, bearer = value): Promise<Answer> {
+  if (name === 'both') {
+    const cookie = `hg_token=${value}`
+    const authorization = `Bearer ${bearer}`
+    if (NOT_SENDABLE.test(cookie) || NOT_SENDABLE.test(authorization)) return rawRequest(base, `cookie: ${cookie}\r\nauthorization: ${authorization}`)
+    const res = await request(base).get('/whoami').set('cookie', cookie).set('authorization', authorization).ok(() => true)
+    return { status: res.status, raw: `${JSON.stringify(res.headers)}\r\n\r\n${res.text}`, body: res.body as Answer['body'] }
+  }
   if (NOT_SENDABLE.test(value)) return rawRequest(base, `${name}: ${value}`)
   const res = await request(base).get('/whoami').set(name, value).ok(() => true)
   const headers = Object.entries(res.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\r\n')
@@ -122,6 +134,69 @@ export function describeHostileTokens(name: string, createApp: HostileAppFactory
         const value = `hg_token=${hostile.token}`
         check(hostile, value, await send(base, 'cookie', value))
       }
+    })
+
+    it('refuses every one in the cookie and the header at once, and in the cookie beside a valid Bearer token', async () => {
+      const valid = validToken(setup)
+      for (const hostile of list) {
+        const value = `hg_token=${hostile.token}; Bearer ${hostile.token}`
+        check(hostile, value, await send(base, 'both', hostile.token))
+        // The cookie comes first and decides: a valid header behind it never rescues the request.
+        const cookieDecides = await send(base, 'both', hostile.token, valid)
+        if (hostile.token === '') expect(cookieDecides.status, `${hostile.name}: an empty cookie is none`).to.equal(200)
+        else check(hostile, value, cookieDecides)
+      }
+    })
+  })
+
+  describe(`${name}: malformed requests on a raw socket`, () => {
+    let server: Server
+    let base: string
+    let token: string
+
+    before(async () => {
+      const setup = hostileSetup()
+      token = validToken(setup)
+      const verifier = createVerifier({ ...hostileVerifierOptions(setup), clock: createManualClock(setup.now * 1000) })
+      server = createServer(createApp({ verifier, realm: 'api' }))
+      base = await listen(server)
+    })
+
+    after(async () => {
+      await close(server)
+    })
+
+    const cookiePost = (lines: string, method = 'POST', version = '1.1') =>
+      rawExchange(base, `${method} /whoami HTTP/${version}\r\n${lines}Cookie: hg_token=${token}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+
+    it('controls: the same-origin POST passes, a cross-site one is refused', async () => {
+      expect((await cookiePost('Host: api.example\r\nOrigin: http://api.example\r\n')).status).to.equal(200)
+      expect((await cookiePost('Host: api.example\r\nOrigin: http://evil.example\r\n')).status).to.equal(403)
+    })
+
+    it('never lets a lower-case or unknown method through as safe', async () => {
+      for (const method of ['post', 'get', 'Post', 'FOO', 'GET\tX']) {
+        const answer = await cookiePost('Host: api.example\r\nOrigin: http://evil.example\r\n', method)
+        expect(answer.status, method).to.be.within(400, 499)
+      }
+    })
+
+    it('refuses a cookie POST without a Host to compare with (HTTP/1.0)', async () => {
+      const answer = await cookiePost('Origin: http://api.example\r\n', 'POST', '1.0')
+      expect(answer.status).to.equal(403)
+      expect(answer.body.error).to.equal('origin_not_allowed')
+    })
+
+    it('compares a duplicated Host by the value the app sees, so a forged second line gains nothing', async () => {
+      const answer = await cookiePost('Host: evil.example\r\nHost: api.example\r\nOrigin: http://api.example\r\n')
+      expect(answer.status).to.equal(403)
+    })
+
+    it('answers HEAD with a refusal that has no body', async () => {
+      const answer = await rawExchange(base, 'HEAD /whoami HTTP/1.1\r\nHost: api.example\r\nConnection: close\r\n\r\n')
+      expect(answer.status).to.equal(401)
+      expect(answer.raw).to.match(/\r\nwww-authenticate: Bearer realm="api"\r\n/i)
+      expect(answer.raw.endsWith('\r\n\r\n')).to.equal(true)
     })
   })
 }

@@ -1,9 +1,10 @@
 import { expect } from 'chai'
 import request from 'supertest'
-import type { Request, Response } from 'express'
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express'
+import type { AuthContext } from '@hivegate/core'
 import { hivegate, requireDataProvider, requirePermission, type HivegateOptions } from '@hivegate/express'
 import { describeHostileTokens } from '../../../test/helpers/http-hostile-suite.js'
-import { describeHttpAdapter, expectRefusal, suiteFixture, type SuiteFixture } from '../../../test/helpers/http-adapter-suite.js'
+import { describeHttpAdapter, expectRefusal, FORGED_AUTH, suiteFixture, type SuiteFixture } from '../../../test/helpers/http-adapter-suite.js'
 import { EXPRESS_HOSTS } from './express-hosts.js'
 
 const whoami = (req: Request, res: Response) => {
@@ -15,14 +16,33 @@ const ok = (_req: Request, res: Response) => {
 }
 
 for (const [name, express] of EXPRESS_HOSTS) {
-  describeHttpAdapter(name, (options) => {
+  describeHttpAdapter(name, (options, host = {}) => {
     const app = express()
+    if (host.trustProxy === true) app.set('trust proxy', true)
     app.get('/unguarded/realms/:realm/objects/:id', requirePermission((r) => r.params.realm, (r) => r.params.id, 'R'), ok)
     app.use(hivegate(options as HivegateOptions))
     app.options('/whoami', (_req, res) => {
       res.status(204).end()
     })
     app.all('/whoami', whoami)
+    const nested = express.Router()
+    nested.use(hivegate(options as HivegateOptions))
+    nested.all('/whoami', whoami)
+    app.use('/nested', nested)
+    app.get('/missing-param/:id', requirePermission((r) => r.params.realm, (r) => r.params.id, 'R'), ok)
+    const broken = () => {
+      throw new Error('guard bug')
+    }
+    app.get('/broken-guard', requirePermission(broken, 'x', 'R'), ok)
+    const overwrite: RequestHandler = (req, _res, next) => {
+      req.auth = FORGED_AUTH as unknown as AuthContext
+      next()
+    }
+    app.get('/overwritten/realms/:realm/objects/:id', overwrite, requirePermission((r) => r.params.realm, (r) => r.params.id, 'R'), ok)
+    const onError: ErrorRequestHandler = (_err, _req, res, _next) => {
+      res.status(500).json({ error: 'server_error' })
+    }
+    app.use(onError)
     app.get('/realms/:realm/objects/:id', requirePermission((r) => r.params.realm, (r) => r.params.id, 'R'), ok)
     app.post('/realms/:realm/objects/:id', requirePermission((r) => r.params.realm, (r) => r.params.id, 'CU'), ok)
     app.delete('/realms/london/objects/:id', requirePermission('london', (r) => r.params.id, 'D'), ok)

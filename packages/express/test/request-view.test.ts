@@ -29,6 +29,20 @@ for (const [name, express] of EXPRESS_HOSTS) {
       expect(res.body.source).to.equal('cookie')
     })
 
+    it('reads req.cookies only: a token cookie-parser moved to req.signedCookies is not a credential', async () => {
+      const app = express()
+      const token = await f.token()
+      app.use((req, _res, next) => {
+        // What cookie-parser leaves for a signed `s:` cookie: gone from req.cookies, in req.signedCookies.
+        req.cookies = {}
+        req.signedCookies = { hg_token: token }
+        next()
+      })
+      app.use(hivegate(f.options()))
+      app.get('/whoami', whoami)
+      expectRefusal(await request(app).get('/whoami'), 401, 'credentials_required')
+    })
+
     it('refuses a cookie that a parser turned into an object, without a 5xx', async () => {
       const app = express()
       app.use((req, _res, next) => {

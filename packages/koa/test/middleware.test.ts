@@ -2,9 +2,10 @@ import { expect } from 'chai'
 import request from 'supertest'
 import Router from '@koa/router'
 import type { Middleware } from 'koa'
+import type { AuthContext } from '@hivegate/core'
 import { hivegate, requireDataProvider, requirePermission, type HivegateOptions } from '@hivegate/koa'
 import { describeHostileTokens } from '../../../test/helpers/http-hostile-suite.js'
-import { describeHttpAdapter, expectRefusal, suiteFixture, type SuiteFixture } from '../../../test/helpers/http-adapter-suite.js'
+import { describeHttpAdapter, expectRefusal, FORGED_AUTH, suiteFixture, type SuiteFixture } from '../../../test/helpers/http-adapter-suite.js'
 import { KOA_HOSTS } from './koa-hosts.js'
 
 const whoami: Middleware = (ctx) => {
@@ -16,8 +17,10 @@ const ok: Middleware = (ctx) => {
 }
 
 for (const [name, Koa] of KOA_HOSTS) {
-  describeHttpAdapter(name, (options) => {
+  describeHttpAdapter(name, (options, host = {}) => {
     const app = new Koa()
+    app.silent = true // Koa's default error handling answers a bug with a bare 500; keep it off the console
+    app.proxy = host.trustProxy === true
     const unguarded = new Router()
     unguarded.get('/unguarded/realms/:realm/objects/:id', requirePermission((c) => c.params.realm, (c) => c.params.id, 'R'), ok)
     const router = new Router()
@@ -29,6 +32,20 @@ for (const [name, Koa] of KOA_HOSTS) {
     router.post('/realms/:realm/objects/:id', requirePermission((c) => c.params.realm, (c) => c.params.id, 'CU'), ok)
     router.delete('/realms/london/objects/:id', requirePermission('london', (c) => c.params.id, 'D'), ok)
     router.get('/providers/:realm/:id', requireDataProvider((c) => c.params.realm, (c) => c.params.id), ok)
+    const nested = new Router({ prefix: '/nested' })
+    nested.use(hivegate(options as HivegateOptions))
+    nested.all('/whoami', whoami)
+    router.use(nested.routes())
+    router.get('/missing-param/:id', requirePermission((c) => c.params.realm, (c) => c.params.id, 'R'), ok)
+    const broken = () => {
+      throw new Error('guard bug')
+    }
+    router.get('/broken-guard', requirePermission(broken, 'x', 'R'), ok)
+    const overwrite: Middleware = (ctx, next) => {
+      ctx.state = { auth: FORGED_AUTH as unknown as AuthContext }
+      return next()
+    }
+    router.get('/overwritten/realms/:realm/objects/:id', overwrite, requirePermission((c) => c.params.realm, (c) => c.params.id, 'R'), ok)
     app.use(unguarded.routes())
     app.use(hivegate(options as HivegateOptions))
     app.use(router.routes())
