@@ -100,7 +100,8 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
       valid = candidate.algorithms.includes(spec.alg) && verifySignature(spec, candidate.key, signingInput, signature)
     }
     if (!valid) throw new AuthError('invalid_token', 'The token signature is invalid')
-    const claims = jws.claims
+    // Frozen once verified: the cached claims are shared by every later request with this token.
+    const claims = Object.freeze(jws.claims)
     const until = checkRegisteredClaims(claims, Math.floor(clock.now() / 1000), rules)
     if (revokedByList(claims.jti)) throw new AuthError('token_revoked')
     const pending = isRevoked === undefined ? undefined : askIsRevoked(isRevoked, claims, sync)

@@ -261,6 +261,22 @@ describe('createVerifier', () => {
       expect(second.claims).to.deep.equal(first.claims)
     })
 
+    it('hands out claims no request can change for the next one, or for the revocation hook', async () => {
+      const seen: unknown[] = []
+      const verifier = createVerifier(options({ isRevoked: (claims) => (seen.push(claims.jti), false) }))
+      const t = await token({ jti: 'jti-frozen' })
+      const first = await verifier.verify(t)
+      expect(Object.isFrozen(first.claims)).to.equal(true)
+      // Reflect reports a refused write without throwing, in strict and sloppy code alike.
+      expect(Reflect.set(first.claims, 'tnd', 'tenant-2')).to.equal(false)
+      expect(Reflect.deleteProperty(first.claims, 'jti')).to.equal(false)
+      expect(Reflect.set(first.claims, 'admin', true)).to.equal(false)
+      const second = await verifier.verify(t)
+      expect(second.tenant).to.equal('tenant-1')
+      expect(second.claims).to.not.have.property('admin')
+      expect(seen).to.deep.equal(['jti-frozen', 'jti-frozen'])
+    })
+
     it('never serves an entry past exp', async () => {
       const { verifier, runs } = counting()
       const t = await token({ exp: NOW + 60 })
