@@ -360,6 +360,20 @@ describe('HiveMP login failures (express)', () => {
     await expectFailure(res, 400, 'invalid_return_to')
   })
 
+  it('refuses open-redirect returnTo values at /login and /logout', async () => {
+    const tricks = ['//evil.example', '/\\evil.example', 'https:evil.example', '/\t/evil.example', '/x\n/y', 'javascript:alert(1)', '/.//evil.example', '/%2e//evil.example']
+    for (const path of ['/auth/login', '/auth/logout']) {
+      for (const trick of tricks) {
+        const res = await fetch(`${s.base}${path}?returnTo=${encodeURIComponent(trick)}`, { redirect: 'manual' })
+        expect(res.status, `${path} ${JSON.stringify(trick)}`).to.equal(400)
+        await expectFailure(res, 400, 'invalid_return_to')
+      }
+    }
+    // An encoded slash is an ordinary path on this origin.
+    const res = await fetch(`${s.base}/auth/logout?returnTo=${encodeURIComponent('/%2F%2Fevil.example')}`, { redirect: 'manual' })
+    expect(new URL(res.headers.get('location')!, s.base).origin).to.equal(s.base)
+  })
+
   it('refuses an onSession hook failure without setting a cookie', async () => {
     await close(s.server)
     await s.standin.close()

@@ -22,6 +22,7 @@ export function sameOriginReturnTo(value: string | undefined, origin: string, fa
   } catch {
     throw new LoginError('invalid_return_to')
   }
-  if (url.origin !== origin) throw new LoginError('invalid_return_to')
+  // Dot-segments can collapse into '//host' ('/.//evil'), which a Location reads as another host.
+  if (url.origin !== origin || url.pathname.startsWith('//')) throw new LoginError('invalid_return_to')
   return `${url.pathname}${url.search}`
 }
