@@ -7,6 +7,14 @@ import { parseJwks } from './jwks-local.js'
 import { KeyTable } from './key-table.js'
 import type { ResolvedJwksOptions } from './options.js'
 
+/** Longest kid quoted in a `jwks_cooldown` event. */
+const LOGGED_KID_LENGTH = 64
+
+// The kid comes from an unverified token and ends up in logs: printable ASCII only, so it cannot forge log lines.
+function loggableKid(kid: string): string {
+  return kid.slice(0, LOGGED_KID_LENGTH).replace(/[^\x20-\x7e]/g, '?')
+}
+
 /**
  * A remote JWKS: fetched lazily, one request at a time (single flight), fresh for `cacheMaxAge`.
  * A kid missing from a fresh set triggers a refetch at most once per `cooldown`; so does a retry
@@ -48,7 +56,7 @@ export class RemoteJwks {
     if (fresh) {
       if (this.closed || now - this.attemptedAt < this.options.cooldown) {
         // One event per fetch window: a flood of random kids must not flood the logs.
-        if (!this.cooldownReported) this.emit({ type: 'jwks_cooldown', url: this.label, kid: kid!.slice(0, 128) })
+        if (!this.cooldownReported) this.emit({ type: 'jwks_cooldown', url: this.label, kid: loggableKid(kid!) })
         this.cooldownReported = true
         return table
       }

@@ -112,6 +112,14 @@ describe('keys: remote JWKS', () => {
     expect(cooled).to.have.property('kid').that.matches(/^random-/)
   })
 
+  it('quotes an unknown kid in the cooldown event only as short printable ASCII, so it cannot forge log lines', async () => {
+    const s = remote({ cooldown: 30 * SECOND })
+    await s.select({ alg: 'RS256', kid: rs.kid }, {})
+    await refusal(() => s.select({ alg: 'RS256', kid: `evil\r\n2030-01-01 INFO admin logged in\u001b[2K\u2028${'x'.repeat(500)}` }, {}))
+    const cooled = events.find((e) => e.type === 'jwks_cooldown') as { kid: string }
+    expect(cooled.kid).to.equal(`evil??2030-01-01 INFO admin logged in?[2K?${'x'.repeat(500)}`.slice(0, 64))
+  })
+
   it('answers known kids synchronously while an unknown-kid refetch is in flight', async () => {
     const s = remote({ cooldown: 0 })
     await s.select({ alg: 'RS256', kid: rs.kid }, {})
