@@ -1,4 +1,4 @@
-import { createAuthenticator } from '@hivegate/core'
+import { createAuthenticator, VERIFIER_DEFAULTS } from '@hivegate/core'
 import type { Authenticator, AuthenticatorOptions, BuiltInSourceName, TokenSource } from '@hivegate/core'
 import { hivekitProtocol, type AuthProtocol } from './wire.js'
 
@@ -38,6 +38,19 @@ export interface ResolvedConnectionOptions {
   readonly authenticator: Authenticator
   readonly protocol: AuthProtocol
   readonly limits: Readonly<Required<QuarantineLimits>>
+  /** How long past `exp` the verifier still accepts a token, ms: trusted connections close then. */
+  readonly expiryGraceMs: number
+}
+
+// The verifier refuses a token once floor(now / 1000) - clockTolerance >= exp.
+const MAX_CLOCK_TOLERANCE = 86_400
+
+function expiryGrace(tolerance: unknown): number {
+  if (tolerance === undefined) return Math.ceil(VERIFIER_DEFAULTS.clockTolerance) * 1000
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0 || tolerance > MAX_CLOCK_TOLERANCE) {
+    throw new RangeError(`"clockTolerance" must be a number of seconds from 0 to ${MAX_CLOCK_TOLERANCE}`)
+  }
+  return Math.ceil(tolerance) * 1000
 }
 
 const OWN_KEYS = [
@@ -90,5 +103,7 @@ export function resolveConnectionOptions(
   } else if (typeof authenticator.authenticate !== 'function' || authenticator.verifier === undefined) {
     throw new TypeError('"authenticator" must be an Authenticator from createAuthenticator()')
   }
-  return { authenticator, protocol, limits: Object.freeze(limits) }
+  // With a ready authenticator, `clockTolerance` here must repeat the one it was built with.
+  const expiryGraceMs = expiryGrace(options.clockTolerance)
+  return { authenticator, protocol, limits: Object.freeze(limits), expiryGraceMs }
 }

@@ -29,6 +29,8 @@ export interface SessionContext<H> {
   readonly protocol: AuthProtocol
   readonly limits: Readonly<Required<QuarantineLimits>>
   readonly registry: Registry<H>
+  /** ms past `exp` during which the verifier still accepts the token (its clockTolerance). */
+  readonly expiryGraceMs: number
   /** Called once, when the connection becomes trusted, after the success reply. */
   readonly onTrusted: (session: Session<H>) => void
 }
@@ -81,6 +83,13 @@ export class Session<H> implements Tracked<H> {
       return true
     }
     return this.#process(message)
+  }
+
+  /** A ping or pong frame: in quarantine it counts as an ignored message, since each one costs a reply. */
+  control(): void {
+    if (this.state === 'quarantined' && ++this.#ignored > this.ctx.limits.maxIgnoredMessages) {
+      this.close(CLOSINGS.tooManyMessages)
+    }
   }
 
   /** Closes the connection (once) and forgets it. */
@@ -195,7 +204,9 @@ export class Session<H> implements Tracked<H> {
     this.#timer = undefined
     const expiresAt = this.auth?.expiresAt
     if (expiresAt === undefined) return
-    const wait = expiresAt - this.#clock.now()
+    // Close when the verifier would refuse the token, not before: a token it accepted within
+    // clockTolerance must not be closed the moment it is trusted.
+    const wait = expiresAt + this.ctx.expiryGraceMs - this.#clock.now()
     if (wait <= 0) return this.close(new AuthError('token_expired'))
     this.#timer = this.#clock.setTimeout(() => this.#armExpiry(), Math.min(wait, MAX_TIMER_MS))
   }

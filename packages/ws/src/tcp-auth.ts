@@ -42,8 +42,14 @@ export class TcpConnection extends EventEmitter {
     return this.session!.auth!
   }
 
-  /** Sends one line; `line` must not contain a newline. */
+  /** Sends one line; throws a TypeError if `line` contains a newline, which would forge a second line. */
   send(line: string): void {
+    if (typeof line !== 'string' || line.includes('\n')) throw new TypeError('"line" must be a string without a newline')
+    this.write(line)
+  }
+
+  /** @internal Writes a reply line of the auth protocol. */
+  write(line: string): void {
     if (this.socket.writable) this.socket.write(`${line}\n`)
   }
 
@@ -90,7 +96,7 @@ export function attachTcpAuth(server: Server, options: TcpAuthOptions): TcpAuth 
   if (typeof server?.on !== 'function') throw new TypeError('"server" must be a net.Server')
   const maxLineLength =
     options?.maxLineLength === undefined ? DEFAULT_MAX_LINE_LENGTH : positiveInteger('maxLineLength', options.maxLineLength)
-  const { authenticator, protocol, limits } = resolveConnectionOptions(options, ['authMessage'])
+  const { authenticator, protocol, limits, expiryGraceMs } = resolveConnectionOptions(options, ['authMessage'])
   const verifier = authenticator.verifier
   const registry = new Registry<TcpConnection>(limits.maxQuarantined, verifier.revocations)
   const sessions = new Set<Session<TcpConnection>>()
@@ -104,7 +110,7 @@ export function attachTcpAuth(server: Server, options: TcpAuthOptions): TcpAuth 
     const session = new Session<TcpConnection>(
       conn,
       {
-        send: (text) => conn.send(text),
+        send: (text) => conn.write(text),
         close: (c) => conn.end(c),
         pause: () => socket.pause(),
         resume: () => socket.resume(),
@@ -115,6 +121,7 @@ export function attachTcpAuth(server: Server, options: TcpAuthOptions): TcpAuth 
         protocol,
         limits,
         registry,
+        expiryGraceMs,
         onTrusted: (s) => events.emit('connection', conn, s.auth),
       },
     )

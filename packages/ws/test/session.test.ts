@@ -157,13 +157,32 @@ describe('session', () => {
   describe('trusted connections', () => {
     beforeEach(async () => (f = await startWs()))
 
-    it('closes at the token exp with 4401', async () => {
+    it('closes with 4401 when the verifier stops accepting the token: exp + clockTolerance (default 5 s)', async () => {
       const client = await trusted({ exp: Math.floor(f.clock.now() / 1000) + 60 })
-      f.clock.advance(59_000)
+      f.clock.advance(64_999)
       expect(client.ws.readyState).to.equal(client.ws.OPEN)
-      f.clock.advance(1000)
+      f.clock.advance(1)
       expect(await client.closed).to.deep.equal({ code: 4401, reason: 'The token has expired' })
       expect(f.wsAuth.connections()).to.have.length(0)
+      expect(f.clock.pending).to.equal(0)
+    })
+
+    it('closes at exp exactly with clockTolerance 0', async () => {
+      await f.stop()
+      f = await startWs({ clockTolerance: 0 })
+      const client = await trusted({ exp: Math.floor(f.clock.now() / 1000) + 60 })
+      f.clock.advance(59_999)
+      expect(client.ws.readyState).to.equal(client.ws.OPEN)
+      f.clock.advance(1)
+      expect((await client.closed).code).to.equal(4401)
+    })
+
+    it('trusts a token the verifier accepts within clockTolerance after its exp, until the tolerance ends', async () => {
+      const client = await trusted({ exp: Math.floor(f.clock.now() / 1000) - 2 })
+      expect(f.app).to.have.length(1)
+      expect(client.ws.readyState).to.equal(client.ws.OPEN)
+      f.clock.advance(3000)
+      expect((await client.closed).code).to.equal(4401)
     })
 
     it('re-authenticates with a new token of the same subject and tenant, unseen by the app', async () => {
@@ -181,7 +200,7 @@ describe('session', () => {
       client.send('still here')
       expect(await message).to.equal('still here')
       expect(f.app[0]!.messages).to.deep.equal(['still here'])
-      f.clock.advance(480_000)
+      f.clock.advance(485_000)
       expect((await client.closed).code).to.equal(4401)
     })
 

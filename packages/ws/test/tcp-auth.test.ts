@@ -183,10 +183,12 @@ describe('tcp-auth', () => {
       return { c, conn }
     }
 
-    it('closes at exp, telling the peer and the app why', async () => {
+    it('closes at exp + clockTolerance, telling the peer and the app why', async () => {
       const { c, conn } = await trusted({ exp: Math.floor(clock.now() / 1000) + 30 })
       const closedWith = new Promise((resolve) => conn.once('close', resolve))
-      clock.advance(30_000)
+      clock.advance(34_999)
+      expect(conn.socket.destroyed).to.equal(false)
+      clock.advance(1)
       expect(JSON.parse(await c.next())[0].err).to.equal('The token has expired')
       expect(await closedWith).to.include({ closeCode: 4401, code: 'token_expired' })
     })
