@@ -52,7 +52,8 @@ export async function newWatchedPage(browser: Browser): Promise<{ context: Brows
   // Fail within a mocha timeout, with playwright's own message about what it was waiting for.
   page.setDefaultTimeout(5000)
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.errors.push(message.text())
+    // A missing favicon is the browser's own request, not the page's.
+    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) problems.errors.push(message.text())
   })
   page.on('pageerror', (err) => void problems.errors.push(err.message))
   return { context, page, problems }
