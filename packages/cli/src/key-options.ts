@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { KeySetOptions } from '@hivegate/core'
+import { exposedSecretWarning } from './file-mode.js'
 import { CliError, USAGE, type Io } from './io.js'
 
 /** The key options shared by `token sign` and `token verify`. */
@@ -31,9 +32,17 @@ export function readUserFile(io: Io, path: string, what: string): string {
   }
 }
 
+/** Like {@link readUserFile}, warning on stderr when other users can read the file too. */
+function readSecretFile(io: Io, path: string, what: string): string {
+  const text = readUserFile(io, path, what)
+  const warning = exposedSecretWarning(resolve(io.cwd, path), path)
+  if (warning !== undefined) io.err(`hivegate: ${warning}`)
+  return text
+}
+
 /** The HMAC secret text from a file or an environment variable (trailing newline dropped). */
 export function readSecret(io: Io, args: KeyArgs): string | undefined {
-  if (args['secret-file'] !== undefined) return readUserFile(io, args['secret-file'], '--secret-file').replace(/\r?\n$/, '')
+  if (args['secret-file'] !== undefined) return readSecretFile(io, args['secret-file'], '--secret-file').replace(/\r?\n$/, '')
   if (args['secret-env'] !== undefined) {
     const value = io.env[args['secret-env']]
     if (value === undefined || value === '') throw new CliError(`environment variable ${args['secret-env']} (--secret-env) is not set`)
@@ -52,7 +61,7 @@ export function signingKey(io: Io, args: KeyArgs): { secret: string } | { privat
   exactlyOne(args, ['secret-file', 'secret-env', 'key-file'])
   const secret = readSecret(io, args)
   if (secret !== undefined) return { secret }
-  return { privateKey: readUserFile(io, args['key-file']!, '--key-file') }
+  return { privateKey: readSecretFile(io, args['key-file']!, '--key-file') }
 }
 
 /** Verification keys for `kid`: a secret, a public (or private) key PEM, or a JWKS file. */

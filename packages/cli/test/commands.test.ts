@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli } from './run-cli.js'
@@ -164,5 +164,28 @@ describe('hivegate commands (spawned)', function () {
     const exp = await runCli(['token', 'sign', '--iss', 'x', '--secret-env', 'HG_LONG', '--exp', 'soon'], { env: { HG_LONG: 'y'.repeat(40) } })
     expect(exp.code).to.equal(2)
     expect(exp.stderr).to.match(/--exp .*never/)
+  })
+
+  it('refuses --per and --dpv of the wrong shape (exit 2) instead of signing a token every verifier refuses', async () => {
+    const env = { HG_LONG: 'y'.repeat(40) }
+    for (const [flag, value] of [['--per', '{"london":5}'], ['--per', '{"london":{"a":"X"}}'], ['--dpv', '{"london":"x"}'], ['--per', '{bad']]) {
+      const r = await runCli(['token', 'sign', '--iss', 'x', '--secret-env', 'HG_LONG', flag!, value!], { env })
+      expect(r.code, value).to.equal(2)
+      expect(r.stdout, value).to.equal('')
+      expect(r.stderr, value).to.match(/per|dpv/)
+    }
+  })
+
+  it('warns on stderr when --secret-file or --key-file is readable by other users, and not otherwise', async () => {
+    const file = join(dir, 'open.secret')
+    writeFileSync(file, 'z'.repeat(40), { mode: 0o644 })
+    chmodSync(file, 0o644)
+    const open = await runCli(['token', 'sign', '--iss', 'x', '--secret-file', file])
+    expect(open.code).to.equal(0)
+    expect(open.stderr).to.match(/warning: .*open\.secret .*readable by other users \(mode 0644\); run: chmod 600/)
+    expect(open.stderr).not.to.include('z'.repeat(40))
+    chmodSync(file, 0o600)
+    const closed = await runCli(['token', 'sign', '--iss', 'x', '--secret-file', file])
+    expect(closed.stderr).to.equal('')
   })
 })

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig, startGateway } from '@hivegate/cli'
@@ -96,5 +96,33 @@ describe('loadConfig', () => {
       (e: Error) => e,
     )
     expect(err?.message).to.match(/:15:\d+: routes\[0\]\.permission: .*:realm/)
+  })
+
+  it('refuses an alias bomb with a clear error instead of expanding it', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]']
+    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`)
+    const message = problem(`${levels.join('\n')}\n`)
+    expect(message).to.match(/too many YAML aliases/)
+    expect(message).not.to.match(/unexpected|\n\s+at /)
+  })
+
+  it('warns, without stopping, when a secret file is readable by other users', () => {
+    const secretFile = join(dir, 'k2.secret')
+    chmodSync(secretFile, 0o644)
+    const exposed = loadConfig(write(GOOD), env)
+    expect(exposed.warnings).to.have.length(1)
+    expect(exposed.warnings[0]).to.match(/auth\.secrets\.k2\.file: warning: .*k2\.secret .*readable by other users \(mode 0644\); run: chmod 600 /)
+    expect(exposed.warnings[0]).not.to.include('t'.repeat(40))
+    chmodSync(secretFile, 0o600)
+    expect(loadConfig(write(GOOD), env).warnings).to.deep.equal([])
+  })
+
+  it('maps a key error from the gateway ("keys.secrets.<kid>") back to auth.secrets and its line', async () => {
+    const err = await startGateway(loadConfig(write(GOOD), { HG_CFG_SECRET: 'short' })).then(
+      () => undefined,
+      (e: Error) => e,
+    )
+    expect(err?.message).to.match(/:11:\d+: auth\.secrets\.k1: must be at least 32 bytes$/)
+    expect(err?.message).not.to.include('short')
   })
 })

@@ -21,6 +21,7 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
   const { values } = parse(argv, { config: { type: 'string', short: 'c' }, host: { type: 'string' }, port: { type: 'string' } })
   if (values.help) return void io.out(SERVE_HELP), 0
   const loaded = loadConfig(required(values.config, 'config'), io.env, io.cwd)
+  for (const warning of loaded.warnings) io.err(`hivegate: ${warning}`)
   let port: number | undefined
   if (values.port !== undefined) {
     port = Number(values.port)

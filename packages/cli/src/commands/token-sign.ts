@@ -1,4 +1,4 @@
-import { createSigner, type Algorithm, type Claims } from '@hivegate/core'
+import { compilePermissions, createSigner, isAuthError, type Algorithm, type Claims } from '@hivegate/core'
 import { jsonOption, parse, required } from '../args.js'
 import { CliError, USAGE, type Io } from '../io.js'
 import { KEY_OPTIONS, signingKey } from '../key-options.js'
@@ -33,6 +33,15 @@ function objectOption(value: string | undefined, name: string): Record<string, u
   return parsed as Record<string, unknown>
 }
 
+// A malformed per/dpv would sign a token every verifier refuses; say so now, in the verifier's words.
+function checkGrants(claims: Claims): void {
+  try {
+    compilePermissions(claims)
+  } catch (err) {
+    throw new CliError(`${isAuthError(err) ? err.message.replace(/^The token's /, '') : 'per/dpv are malformed'} (see --help)`, USAGE)
+  }
+}
+
 const FLAG_OF: Record<string, string> = { ttl: '--exp', secret: 'the secret', privateKey: '--key-file', alg: '--alg', kid: '--kid', issuer: '--iss', audience: '--aud' }
 
 // The signer names its options; the user knows the flags.
@@ -64,6 +73,7 @@ export function tokenSign(argv: readonly string[], io: Io): number {
   if (per !== undefined) claims.per = per as Claims['per']
   const dpv = objectOption(values.dpv, 'dpv')
   if (dpv !== undefined) claims.dpv = dpv as Claims['dpv']
+  checkGrants(claims)
   const key = signingKey(io, values)
   let token: string
   try {

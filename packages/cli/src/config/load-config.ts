@@ -8,10 +8,15 @@ import { toServeConfig, type ServeConfig } from './schema.js'
 /** Largest config file read, bytes. */
 export const MAX_CONFIG_SIZE = 1024 * 1024
 
+/** Largest number of YAML alias expansions (anchors are fine; an alias bomb is refused). */
+export const MAX_ALIAS_COUNT = 100
+
 /** A loaded config and a way to point at any of its keys. */
 export interface LoadedConfig {
   readonly file: string
   readonly config: ServeConfig
+  /** Problems that do not stop the gateway, to print on stderr (e.g. a secret file other users can read). */
+  readonly warnings: readonly string[]
   /** A `file:line:col: key: message` error for a problem found later (e.g. when the gateway is built). */
   errorAt(path: ConfigPath, message: string): CliError
   /** Like {@link errorAt}, for a constructor's error naming an option as `"name"`. */
@@ -56,9 +61,17 @@ export function loadConfig(file: string, env: Readonly<Record<string, string | u
   }
   const errorAt = (at: ConfigPath, message: string): CliError =>
     new CliError(`${file}:${lineOf(doc, counter, at)}: ${at.length === 0 ? '(top level)' : pathText(at)}: ${message}`)
+  let raw: unknown
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+  } catch {
+    // yaml refuses alias expansion past maxAliasCount ("billion laughs") with a bare Error.
+    throw new CliError(`${file}: too many YAML aliases (more than ${MAX_ALIAS_COUNT} expansions); a config needs none`)
+  }
+  const warnings: string[] = []
   let config: ServeConfig
   try {
-    config = toServeConfig(doc.toJS({ maxAliasCount: 100 }), { baseDir: dirname(path), env })
+    config = toServeConfig(raw, { baseDir: dirname(path), env, warnings })
   } catch (err) {
     if (err instanceof ConfigProblem) throw errorAt(err.path, err.message)
     throw err
@@ -66,15 +79,18 @@ export function loadConfig(file: string, env: Readonly<Record<string, string | u
   return {
     file,
     config,
+    warnings: warnings.map((w) => `${file}: ${w}`),
     errorAt,
     errorFromOption(err) {
       const named = /"([^"]+)"/.exec(err.message)?.[1]
       if (named !== undefined) {
         const p = parsePath(named)
         const prefixes: ConfigPath[] = [[], ['auth'], ['upstream'], ['limits'], ['auth', 'secrets'], ['auth', 'publicKeys']]
+        // The gateway names "websocket.x" and "keys.secrets.x"; the config calls them limits.x and auth.secrets.x.
+        const tail = p[0] === 'websocket' || p[0] === 'keys' ? p.slice(1) : p
         for (const prefix of prefixes) {
-          const candidate = [...prefix, ...(p[0] === 'websocket' ? p.slice(1) : p)]
-          if (doc.hasIn(candidate)) return errorAt(candidate, err.message)
+          const candidate = [...prefix, ...tail]
+          if (doc.hasIn(candidate)) return errorAt(candidate, err.message.replace(/^"[^"]+" /, ''))
         }
       }
       return new CliError(`${file}: ${err.message}`)
