@@ -1,6 +1,8 @@
 // Real `ws` clients for tests: every message is buffered from the first byte, so none is missed
 // between 'open' and the test's next await.
+import { randomBytes } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
+import { connect as netConnect, type Socket } from 'node:net'
 import { WebSocket, type ClientOptions, type RawData } from 'ws'
 
 export interface Closed {
@@ -117,4 +119,133 @@ export function refusal(url: string, options: ConnectOptions = {}): Promise<Refu
 /** `ws://` URL of an `http://` base. */
 export function wsUrl(base: string, path = '/'): string {
   return base.replace(/^http/, 'ws') + path
+}
+
+/** A WebSocket opened over a bare `net` socket, for frames the `ws` client refuses to send. */
+export interface RawWebSocket {
+  readonly socket: Socket
+  /** The status line and headers of the server's answer. */
+  readonly head: string
+  /** Frames received so far, in order. */
+  readonly frames: RawFrame[]
+  /** Resolves with the next frame not yet taken (rejects if the socket closes first). */
+  next(): Promise<RawFrame>
+  /** Resolves with the code and reason of the server's close frame, as soon as it arrives (code 0 if the socket closes without one). */
+  readonly closed: Promise<Closed>
+}
+
+export interface RawFrame {
+  opcode: number
+  data: Buffer
+}
+
+/** Opcodes of RFC 6455 §5.2. */
+export const OPCODE = Object.freeze({ continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 })
+
+/** A masked client frame. `length` overrides the announced payload length (for lying headers). */
+export function clientFrame(
+  opcode: number,
+  payload: string | Buffer = Buffer.alloc(0),
+  options: { fin?: boolean; rsv1?: boolean; length?: bigint } = {},
+): Buffer {
+  const body = Buffer.from(payload)
+  const announced = options.length ?? BigInt(body.length)
+  let header: Buffer
+  if (announced < 126n) {
+    header = Buffer.from([0, Number(announced)])
+  } else if (announced < 65536n) {
+    header = Buffer.alloc(4)
+    header[1] = 126
+    header.writeUInt16BE(Number(announced), 2)
+  } else {
+    header = Buffer.alloc(10)
+    header[1] = 127
+    header.writeBigUInt64BE(announced, 2)
+  }
+  header[0] = (options.fin === false ? 0 : 0x80) | (options.rsv1 ? 0x40 : 0) | opcode
+  header[1] = header[1]! | 0x80
+  const mask = randomBytes(4)
+  const masked = Buffer.from(body)
+  for (let i = 0; i < masked.length; i++) masked[i] = masked[i]! ^ mask[i % 4]!
+  return Buffer.concat([header, mask, masked])
+}
+
+function readFrames(buffer: Buffer, out: RawFrame[]): Buffer {
+  let at = 0
+  for (;;) {
+    if (buffer.length - at < 2) break
+    let length = buffer[at + 1]! & 0x7f
+    let start = at + 2
+    if (length === 126) {
+      if (buffer.length < start + 2) break
+      length = buffer.readUInt16BE(start)
+      start += 2
+    } else if (length === 127) {
+      if (buffer.length < start + 8) break
+      length = Number(buffer.readBigUInt64BE(start))
+      start += 8
+    }
+    if (buffer.length < start + length) break
+    out.push({ opcode: buffer[at]! & 0x0f, data: buffer.subarray(start, start + length) })
+    at = start + length
+  }
+  return buffer.subarray(at)
+}
+
+/**
+ * Sends a WebSocket upgrade over a bare TCP socket and resolves once the answer's headers have
+ * arrived (any status). `headers` are added to a valid handshake, e.g.
+ * `{ 'Sec-WebSocket-Extensions': 'permessage-deflate' }`.
+ */
+export function rawWebSocket(url: string, headers: Record<string, string> = {}): Promise<RawWebSocket> {
+  const { hostname, port, pathname } = new URL(url)
+  const socket = netConnect(Number(port), hostname)
+  const lines = [
+    `GET ${pathname} HTTP/1.1`,
+    `Host: ${hostname}:${port}`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+    'Sec-WebSocket-Version: 13',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ]
+  socket.write(`${lines.join('\r\n')}\r\n\r\n`)
+  socket.on('error', () => {})
+  const frames: RawFrame[] = []
+  const waiting: Array<(frame: RawFrame) => void> = []
+  let read = 0
+  let onClosed!: (closing: Closed) => void
+  const closed = new Promise<Closed>((resolve) => (onClosed = resolve))
+  socket.once('close', () => onClosed({ code: 0, reason: '' }))
+  return new Promise((resolve, reject) => {
+    let pending = Buffer.alloc(0)
+    let head: string | undefined
+    socket.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk])
+      if (head === undefined) {
+        const end = pending.indexOf('\r\n\r\n')
+        if (end === -1) return
+        head = pending.subarray(0, end).toString('latin1')
+        pending = pending.subarray(end + 4)
+        resolve({ socket, head, frames, next, closed })
+      }
+      const before = frames.length
+      pending = readFrames(pending, frames)
+      for (const frame of frames.slice(before)) {
+        if (frame.opcode !== OPCODE.close) continue
+        onClosed({ code: frame.data.length >= 2 ? frame.data.readUInt16BE(0) : 1005, reason: frame.data.subarray(2).toString() })
+      }
+      while (waiting.length > 0 && read < frames.length) waiting.shift()!(frames[read++]!)
+    })
+    socket.once('close', () => reject(new Error('closed before an answer')))
+  })
+
+  function next(): Promise<RawFrame> {
+    if (read < frames.length) return Promise.resolve(frames[read++]!)
+    return new Promise((resolve, reject) => {
+      const waiter = (frame: RawFrame): void => resolve(frame)
+      waiting.push(waiter)
+      void closed.then(() => waiting.includes(waiter) && reject(new Error('closed before a frame arrived')))
+    })
+  }
 }

@@ -81,6 +81,9 @@ export function adopt(
     }
     return emit.call(this, event, ...args)
   } as Emit
+  const onControl = (): void => session.control()
+  ws.on('ping', onControl)
+  ws.on('pong', onControl)
   // A peer's protocol error ends in 'close'; without a listener ws would throw it.
   ws.on('error', () => {})
   ws.once('close', () => session.ended())
