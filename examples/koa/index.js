@@ -1,19 +1,10 @@
 // A Koa API behind hivegate: run `node examples/koa`, then paste the printed curl lines.
-import { realpathSync } from 'node:fs'
-import { dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Koa from 'koa'
 import Router from '@koa/router'
-import { createSigner } from '@hivegate/core'
 import { hivegate, requireDataProvider, requirePermission } from '@hivegate/koa'
+import { DEMO, demoToken, isMain, printUsage } from '../api-demo.js'
 
-/** Demo settings. The secret is public: set HIVEGATE_SECRET (32+ bytes) for anything real. */
-export const DEMO = Object.freeze({
-  issuer: 'hivegate-demo',
-  audience: 'hivegate-demo-api',
-  kid: 'demo-1',
-  secret: 'demo-secret-for-local-testing-only-0123456789',
-})
+export { DEMO, demoToken }
 
 /**
  * The example app: `GET /health` is open; everything under `/api` needs a token.
@@ -33,7 +24,7 @@ export function createApp({ secret = DEMO.secret, clock } = {}) {
       audience: DEMO.audience,
       keys: { secrets: { [DEMO.kid]: secret } },
       requiredClaims: ['tnd'],
-      realm: 'hivegate-demo',
+      realm: DEMO.realm,
       clock,
     }),
   )
@@ -58,51 +49,9 @@ export function createApp({ secret = DEMO.secret, clock } = {}) {
   return app
 }
 
-/** A token for the demo user: reads riders, updates one ride, provides data for it. */
-export function demoToken(secret = DEMO.secret) {
-  const signer = createSigner({ kid: DEMO.kid, secret, issuer: DEMO.issuer, audience: DEMO.audience, ttl: '1h' })
-  return signer.sign({
-    sub: 'johndoe',
-    tnd: 'tenant-1',
-    per: { london: { 'deliveryRiders/*': 'R', 'deliveryRides/johndoe-123': 'RU' } },
-    dpv: { london: ['deliveryRides/johndoe-123'] },
-  })
-}
-
-/** True when run as `node examples/koa` (the folder) or `node examples/koa/index.js`. */
-function isMain() {
-  if (!process.argv[1]) return false
-  const self = fileURLToPath(import.meta.url)
-  try {
-    const entry = realpathSync(process.argv[1])
-    return entry === self || entry === dirname(self)
-  } catch {
-    return false
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const secret = process.env.HIVEGATE_SECRET ?? DEMO.secret
-  const port = Number(process.env.PORT ?? 3001)
-  const server = createApp({ secret }).listen(port, '127.0.0.1', () => {
-    const base = `http://127.0.0.1:${server.address().port}`
-    const token = demoToken(secret)
-    console.log(`hivegate Koa example on ${base}
-
-A token for johndoe, valid for an hour:
-  TOKEN=${token}
-
-As a cookie:
-  curl --cookie "hg_token=$TOKEN" ${base}/api/me
-As a Bearer header:
-  curl -H "Authorization: Bearer $TOKEN" ${base}/api/realms/london/deliveryRiders/bob
-Update a ride it may update (same-origin rules apply to cookies, not to Bearer):
-  curl -X PUT -H "Authorization: Bearer $TOKEN" ${base}/api/realms/london/deliveryRides/johndoe-123
-Refused, 403 insufficient_permission (no grant on someone else's ride):
-  curl -i -X PUT -H "Authorization: Bearer $TOKEN" ${base}/api/realms/london/deliveryRides/other-456
-Refused, 403 origin_not_allowed (cross-site POST carried by the cookie):
-  curl -i -X POST --cookie "hg_token=$TOKEN" -H "Origin: https://evil.example" ${base}/api/providers/london/deliveryRides/johndoe-123
-Refused, 401 credentials_required:
-  curl -i ${base}/api/me`)
+  const server = createApp({ secret }).listen(Number(process.env.PORT ?? 3001), '127.0.0.1', () => {
+    printUsage('Koa', `http://127.0.0.1:${server.address().port}`, demoToken(secret))
   })
 }
