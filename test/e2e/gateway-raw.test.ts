@@ -6,6 +6,7 @@ import { rawExchange, rawStatus, startEchoUpstream, type EchoUpstream } from '..
 import { secret } from '../helpers/keys.js'
 import { close, listen } from '../helpers/listen.js'
 import { mint, TEST_AUDIENCE, TEST_ISSUER } from '../helpers/tokens.js'
+import { connect } from '../helpers/ws-client.js'
 
 const key = secret()
 const auth = { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: { secrets: { 'kid-1': key } } }
@@ -50,6 +51,18 @@ describe('gateway: raw HTTP attacks', () => {
     expect(names.filter((n) => n === 'x-hivegate-tenant')).to.have.length(1)
     expect(seen.headers['x-hivegate-sub']).to.equal('johndoe')
     expect(seen.headers['x_hivegate_sub']).to.equal(undefined)
+  })
+
+  it('removes "_" identity spoofs from a WebSocket upgrade before the upstream handshake', async () => {
+    const opened = upstream.nextSocket()
+    const client = await connect(`${base.replace(/^http/, 'ws')}/live`, {
+      headers: { Authorization: `Bearer ${token}`, x_hivegate_sub: 'admin', 'X_Hivegate_Tenant': 't2' },
+    })
+    await opened
+    const seen = upstream.upgrades.at(-1)!
+    expect(Object.keys(seen).filter((n) => /hivegate/i.test(n)).sort()).to.deep.equal(['x-hivegate-claims', 'x-hivegate-sub', 'x-hivegate-tenant'])
+    expect(seen['x-hivegate-sub']).to.equal('johndoe')
+    await client.close()
   })
 
   it('leaves malformed identity headers to Node: a space before the colon and obs-fold get 400', async () => {
