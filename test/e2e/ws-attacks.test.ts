@@ -3,14 +3,8 @@
 // attack ends in a documented close code, and no slot or timer outlives its connection.
 import { expect } from 'chai'
 import { deflateRawSync } from 'node:zlib'
-import { clientFrame, OPCODE, rawWebSocket, type RawWebSocket } from '../helpers/ws-client.js'
+import { clientFrame, eventually, OPCODE, rawWebSocket, type RawWebSocket } from '../helpers/ws-client.js'
 import { startWs, type Fixture } from '../../packages/ws/test/fixture.js'
-
-/** Lets pending I/O callbacks run until `done()` holds; fails after many turns of the event loop. */
-async function eventually(done: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 10_000 && !done(); turn++) await new Promise((resolve) => setImmediate(resolve))
-  expect(done(), 'condition never held').to.equal(true)
-}
 
 describe('ws: hostile frames against the quarantine', () => {
   let f: Fixture

@@ -249,3 +249,12 @@ export function rawWebSocket(url: string, headers: Record<string, string> = {}):
     })
   }
 }
+
+/**
+ * Lets pending I/O callbacks run until `done()` holds (a server-side close lands a few turns of
+ * the event loop after the client's); throws after many turns. Waits on no clock.
+ */
+export async function eventually(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 10_000 && !done(); turn++) await new Promise((resolve) => setImmediate(resolve))
+  if (!done()) throw new Error('the condition never held')
+}
