@@ -56,8 +56,8 @@ describe('ws: the Hivekit client', () => {
     expect(f.app[0]!.auth.source).to.equal('cookie')
   })
 
-  it('reconnects with the same cookie after the server closes the connection', async () => {
-    const c = client({ reconnectInterval: 0, headers: { cookie: `hg_token=${await f.token({ sub: 'rider-7' })}`, origin: origin() } })
+  it('reconnects at once with the same cookie after the server closes the connection', async () => {
+    const c = client({ headers: { cookie: `hg_token=${await f.token({ sub: 'rider-7' })}`, origin: origin() } })
     const first = f.nextConnection()
     await c.connect(f.url)
     await first
@@ -74,6 +74,16 @@ describe('ws: the Hivekit client', () => {
     await c.connect(f.url)
     await c.authenticate(await f.token())
     expect(errors).to.deep.equal([])
+  })
+
+  it('sends the messages of one tick as one array once authenticated', async () => {
+    const c = client()
+    await c.connect(f.url)
+    await c.authenticate(await f.token())
+    const message = f.nextAppMessage()
+    c.send({ typ: 'rea', act: 'lis' })
+    c.send({ typ: 'obj', act: 'lis', rea: 'london' })
+    expect(JSON.parse(await message)).to.deep.equal([{ typ: 'rea', act: 'lis' }, { typ: 'obj', act: 'lis', rea: 'london' }])
   })
 
   it('withholds a message sent before authentication from the app', async () => {

@@ -3,15 +3,19 @@
 // - connect(url) resolves on 'open'; a cookie sent with the handshake may authenticate at once,
 //   and the client still waits for the server's success reply before it counts as authenticated;
 // - authenticate(token) sends the text `Bearer <token>` (at once, or on 'open');
-// - every incoming frame must be a JSON array; each entry is dispatched in order:
-//   with `cid` → the answer to a request of its own (unknown ids are an error),
-//   `res: "err"` without `cid` → the 'error' event (so a failed authentication never rejects
-//   the authenticate() promise: it stays pending, the socket stays open, the app may retry),
-//   `typ: "sys", act: "aut", res: "suc"` → status 'authenticated';
-// - outgoing messages are queued until authenticated, then flushed as one JSON array;
+// - every incoming frame must be a JSON array (anything else is an 'error'); each entry is
+//   dispatched in order: with `cid` → the answer to a request of its own (unknown ids are an
+//   error), `res: "err"` without `cid` → the 'error' event (so a failed authentication never
+//   rejects the authenticate() promise: it stays pending, the socket stays open, the app may
+//   retry), `typ: "sys", act: "aut", res: "suc"` → status 'authenticated' (`dat` is optional),
+//   another `sys` action or an unknown `typ` → 'error', `rea`/`sub` entries → 'message';
+// - outgoing messages are queued until authenticated, then sent as one JSON array; once
+//   authenticated, messages sent in the same tick go out together (outgoingMessageBufferTime 0);
 // - heartbeats `[{"typ":"sys","act":"hbt","cid":"heartbeat-…"}]` while authenticated;
-// - an unintended close emits 'error' and reconnects after `reconnectInterval`, for ever, with
-//   the same handshake (its cookie); the auth message is not sent again.
+// - an unintended close emits 'error' and calls connect() again at once, from the close handler,
+//   with the same handshake (its cookie); the auth message is not sent again. (The client's
+//   reconnectInterval timer only starts if connect() rejects, which it never does, so a server
+//   that closes after a failed auth is reconnected to in a tight loop, not every second.)
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import { WebSocket, type RawData } from 'ws'
@@ -21,8 +25,6 @@ export type HivekitStatus = 'disconnected' | 'connecting' | 'connected' | 'authe
 export interface HivekitStandInOptions {
   /** Handshake headers, e.g. a `Cookie` a browser would send. */
   headers?: Record<string, string>
-  /** ms between reconnects after an unintended close. Default 1000 (the client's default). */
-  reconnectInterval?: number
   /** ms between heartbeats once authenticated; 0 switches them off. Default 5000 (the client's default). */
   heartbeatInterval?: number
 }
@@ -53,13 +55,13 @@ export class HivekitStandIn extends EventEmitter {
   #onConnect: Deferred | undefined
   #onAuthenticate: Deferred | undefined
   #onDisconnect: Deferred | undefined
-  #reconnect: NodeJS.Timeout | undefined
+  #flushTimer: NodeJS.Timeout | undefined
   readonly #heartbeat: NodeJS.Timeout | undefined
   readonly #options: Required<HivekitStandInOptions>
 
   constructor(options: HivekitStandInOptions = {}) {
     super()
-    this.#options = { headers: {}, reconnectInterval: 1000, heartbeatInterval: 5000, ...options }
+    this.#options = { headers: {}, heartbeatInterval: 5000, ...options }
     if (this.#options.heartbeatInterval > 0) {
       this.#heartbeat = setInterval(() => this.#sendHeartbeat(), this.#options.heartbeatInterval)
       this.#heartbeat.unref()
@@ -76,7 +78,6 @@ export class HivekitStandIn extends EventEmitter {
     this.#ws = ws
     ws.on('open', () => {
       this.#setStatus('connected')
-      clearTimeout(this.#reconnect)
       this.#onConnect?.resolve()
       this.emit('open')
     })
@@ -97,15 +98,18 @@ export class HivekitStandIn extends EventEmitter {
 
   /** Queues an application message; sent once authenticated, batched in one array. */
   send(message: Record<string, unknown>): void {
-    if (this.#pending === null) this.#pending = []
-    this.#pending.push(message)
-    if (this.connectionStatus === 'authenticated') this.#flush()
+    if (this.#pending === null) {
+      this.#pending = [message]
+      if (this.connectionStatus === 'authenticated') this.#flushTimer = setTimeout(() => this.#flush(), 0)
+    } else {
+      this.#pending.push(message)
+    }
   }
 
   disconnect(): Promise<void> {
     this.#setStatus('disconnecting')
     clearInterval(this.#heartbeat)
-    clearTimeout(this.#reconnect)
+    clearTimeout(this.#flushTimer)
     this.#onDisconnect = deferred()
     if (this.#ws === undefined || this.#ws.readyState === WebSocket.CLOSED) {
       this.#setStatus('disconnected')
@@ -124,7 +128,7 @@ export class HivekitStandIn extends EventEmitter {
       return
     }
     this.emit('error', 'Disconnected, attempting to reconnect')
-    this.#reconnect = setTimeout(() => void this.connect(this.#url), this.#options.reconnectInterval)
+    void this.connect(this.#url)
   }
 
   #onMessage(text: string): void {
@@ -147,15 +151,19 @@ export class HivekitStandIn extends EventEmitter {
       if (typeof msg.cid === 'string' && msg.cid.startsWith('heartbeat-')) return
       this.emit('error', 'Received response for unknown request')
     } else if (msg.res === 'err') {
-      this.emit('error', String(msg.err ?? msg.dat))
-    } else if (msg.typ === 'sys' && msg.act === 'aut') {
-      if (msg.res === 'suc') {
+      this.emit('error', String(msg.err || msg.dat))
+    } else if (msg.typ === 'sys') {
+      if (msg.act !== 'aut') {
+        this.emit('error', `Unknown action for type sys: ${String(msg.act)}`)
+      } else if (msg.res === 'suc') {
         this.authData = msg.dat as Record<string, unknown> | undefined
         this.#setStatus('authenticated')
         this.#onAuthenticate?.resolve()
       }
-    } else {
+    } else if (msg.typ === 'rea' || msg.typ === 'sub') {
       this.emit('message', msg)
+    } else {
+      this.emit('error', 'Received message for unknown type')
     }
   }
 
@@ -166,6 +174,7 @@ export class HivekitStandIn extends EventEmitter {
   }
 
   #flush(): void {
+    clearTimeout(this.#flushTimer)
     if (this.#pending === null || this.#pending.length === 0) return
     this.#ws?.send(JSON.stringify(this.#pending))
     this.#pending = null
