@@ -1,6 +1,7 @@
 import { randomBytes, createHash, timingSafeEqual } from 'node:crypto'
 import type { Claims } from '@hivegate/core'
 import { LoginError } from '../errors.js'
+import { isCrossSiteRequest, isSameOriginPost } from '../fetch-metadata.js'
 import { redirect, type FlowRequest, type FlowResponse } from '../http.js'
 import { createLoginState } from '../login-state.js'
 import { toExpress, toKoa, type FlowHandler } from '../mount.js'
@@ -14,18 +15,6 @@ import { callbackPage } from './callback-page.js'
 import { HIVEMP_DEFAULTS, type HivempLoginOptions } from './options.js'
 import { decodeSessionData } from './session-data.js'
 import { verifySessionWithProvider } from './verify-session.js'
-
-/**
- * True unless the browser says the POST comes from another origin. The callback page's
- * `Referrer-Policy: no-referrer` makes browsers send `Origin: null` for its own form POST, so
- * `null` is accepted unless Fetch Metadata names any other site than this origin.
- */
-function sameOriginPost(req: FlowRequest, origin: string): boolean {
-  const site = req.headers['sec-fetch-site']
-  if (site !== undefined && site !== 'same-origin') return false
-  const sent = req.headers.origin
-  return sent === undefined || sent === origin || sent === 'null'
-}
 
 function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
@@ -104,7 +93,7 @@ export function hivempLogin(options: HivempLoginOptions): LoginFlow {
   }
 
   async function finish(req: FlowRequest): Promise<FlowResponse> {
-    if (!sameOriginPost(req, website.origin)) throw new LoginError('origin_not_allowed')
+    if (!isSameOriginPost(req, website.origin)) throw new LoginError('origin_not_allowed')
     const form = await req.readForm(maxBodySize)
     const pending = state.read(req)
     if (!sameSecret(form.get('csrf') ?? '', pending.csrf)) throw new LoginError('csrf_mismatch')
@@ -113,9 +102,9 @@ export function hivempLogin(options: HivempLoginOptions): LoginFlow {
     if (session.expiry <= nowSeconds) throw new LoginError('session_expired')
     if (session.projectId !== projectId) throw new LoginError('project_mismatch')
     state.consume(pending)
-    await verifySessionWithProvider(session, projectId, providerCall)
+    const confirmed = await verifySessionWithProvider(session, projectId, providerCall)
     const claims: Claims = { sub: session.accountId, sid: session.id, tnd: tenant, ...(role !== undefined && { role }) }
-    const issued = sessions.issue(claims, session.expiry)
+    const issued = sessions.issue(claims, Math.min(session.expiry, confirmed.expiry ?? session.expiry))
     if (onSession !== undefined) {
       try {
         await onSession({ session, claims, request: req })
@@ -138,6 +127,7 @@ export function hivempLogin(options: HivempLoginOptions): LoginFlow {
     }
     if (req.path === paths.logout) {
       if (req.method !== 'GET' && req.method !== 'POST') throw new LoginError('method_not_allowed')
+      if (isCrossSiteRequest(req, website.origin)) throw new LoginError('origin_not_allowed')
       return redirect(returnTo(req), [sessions.clear()])
     }
     return undefined

@@ -69,7 +69,9 @@ async function getJson(path: string, apiKey: string, options: ProviderCallOption
 
 /**
  * Confirms a session with the provider before trusting it: `GET /project/public` with its key
- * must name `projectId`, then `GET /session` must return the same session id.
+ * must name `projectId`, then `GET /session` must return the same session id. Resolves to the
+ * provider's own `expiry` for it (epoch s) when `/session` answers one: the posted data is the
+ * browser's word, and a user could stretch it.
  *
  * @throws LoginError `project_mismatch`, `session_mismatch`, `provider_rejected`, `provider_error`,
  *   `provider_timeout` or `provider_unavailable`
@@ -78,10 +80,11 @@ export async function verifySessionWithProvider(
   session: UserSessionWithSecrets,
   projectId: string,
   options: ProviderCallOptions,
-): Promise<void> {
+): Promise<{ expiry: number | undefined }> {
   const project = await getJson('project/public', session.apiKey, options)
   if (project.id !== projectId) throw new LoginError('project_mismatch')
   const confirmed = await getJson('session', session.apiKey, options)
   if (confirmed.id !== session.id) throw new LoginError('session_mismatch')
   if (confirmed.accountId !== undefined && confirmed.accountId !== session.accountId) throw new LoginError('session_mismatch')
+  return { expiry: Number.isSafeInteger(confirmed.expiry) ? (confirmed.expiry as number) : undefined }
 }

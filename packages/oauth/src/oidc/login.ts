@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import * as oauth from 'oauth4webapi'
 import { LoginError } from '../errors.js'
+import { isCrossSiteRequest } from '../fetch-metadata.js'
 import type { LoginFlow } from '../flow.js'
 import { redirect, type FlowRequest, type FlowResponse } from '../http.js'
 import { createLoginState } from '../login-state.js'
@@ -145,6 +146,7 @@ export function oidcLogin(options: OidcLoginOptions): LoginFlow {
     }
     if (req.path === paths.logout) {
       if (req.method !== 'GET' && req.method !== 'POST') throw new LoginError('method_not_allowed')
+      if (isCrossSiteRequest(req, redirectUri.origin)) throw new LoginError('origin_not_allowed')
       return redirect(returnTo(req), [sessions.clear()])
     }
     return undefined

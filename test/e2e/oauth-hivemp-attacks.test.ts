@@ -1,0 +1,195 @@
+// Black-box attacks on the HiveMP login: forged, stretched, oversized and malformed session data,
+// cross-site logout, and a provider that stalls mid-answer.
+import { expect } from 'chai'
+import express from 'express'
+import { createServer, type Server } from 'node:http'
+import { hivempLogin, type HivempLoginOptions } from '@hivegate/oauth'
+import { Browser } from '../helpers/cookie-jar.js'
+import { encodeSession, startHivempStandin, type HivempStandin, type StandinOptions } from '../helpers/hivemp-standin.js'
+import { secret } from '../helpers/keys.js'
+import { close, listen } from '../helpers/listen.js'
+
+const PROJECT = { id: 'project-7', publicKey: 'public-key-7' }
+
+interface Setup {
+  base: string
+  server: Server
+  standin: HivempStandin
+}
+
+async function setup(extra: Partial<HivempLoginOptions> = {}, standinOptions: Partial<StandinOptions> = {}): Promise<Setup> {
+  const app = express()
+  const server = createServer(app)
+  const base = await listen(server)
+  const standin = await startHivempStandin({ ...standinOptions, project: { ...PROJECT, websiteUrl: `${base}/` } })
+  const login = hivempLogin({
+    clientId: PROJECT.publicKey,
+    projectId: PROJECT.id,
+    websiteUrl: `${base}/`,
+    redirectUri: `${base}/auth/callback`,
+    authorizeUrl: standin.authorizeUrl,
+    apiUrl: standin.apiUrl,
+    allowHttpLocalhost: true,
+    session: { secret: secret(), kid: 'web', ttl: '1h' },
+    ...extra,
+  })
+  app.use(login.express())
+  return { base, server, standin }
+}
+
+/** /login → /oauth → the callback page: the CSRF value and the session the page would post. */
+async function startLogin(browser: Browser, s: Setup): Promise<{ csrf: string; session: Record<string, unknown> }> {
+  const start = await browser.fetch(`${s.base}/auth/login`)
+  const provider = await browser.fetch(start.headers.get('location')!)
+  const back = new URL(provider.headers.get('location')!)
+  const html = await (await browser.fetch(back)).text()
+  const data = decodeURIComponent(/^#session=(.+)$/.exec(back.hash)![1]!)
+  return { csrf: /name="csrf" value="([^"]+)"/.exec(html)![1]!, session: JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as Record<string, unknown> }
+}
+
+function post(browser: Browser, s: Setup, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  return browser.fetch(`${s.base}/auth/callback`, { method: 'POST', body: new URLSearchParams(fields), headers: { origin: s.base, ...headers } })
+}
+
+async function expectFailure(res: Response, status: number, code: string): Promise<void> {
+  expect(res.status).to.equal(status)
+  expect(res.headers.getSetCookie()).to.deep.equal([])
+  expect(await res.json()).to.include({ error: code })
+}
+
+function tokenClaims(browser: Browser): Record<string, number> {
+  return JSON.parse(Buffer.from(browser.jar.get('hg_token')!.value.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, number>
+}
+
+describe('HiveMP login under attack', () => {
+  let s: Setup
+  afterEach(async () => {
+    await close(s.server)
+    await s.standin.close()
+  })
+
+  describe('session data', () => {
+    beforeEach(async () => {
+      s = await setup({}, { sessionTtl: 120 })
+    })
+
+    it('caps the token at the expiry the provider confirms, not the one the browser posts', async () => {
+      const browser = new Browser()
+      const { csrf, session } = await startLogin(browser, s)
+      const stretched = { ...session, expiry: (session.expiry as number) + 10 * 365 * 86400 }
+      expect((await post(browser, s, { csrf, session: encodeSession(stretched) })).status).to.equal(303)
+      expect(tokenClaims(browser).exp).to.be.at.most(session.expiry as number)
+    })
+
+    it('treats an expiry in milliseconds as far away, still capped by the provider and ttl', async () => {
+      const browser = new Browser()
+      const { csrf, session } = await startLogin(browser, s)
+      const inMs = { ...session, expiry: (session.expiry as number) * 1000 }
+      expect((await post(browser, s, { csrf, session: encodeSession(inMs) })).status).to.equal(303)
+      const claims = tokenClaims(browser)
+      expect(claims.exp).to.be.at.most(session.expiry as number)
+      expect(claims.exp! - claims.iat!).to.be.at.most(3600)
+    })
+
+    it('accepts the URL-safe base64 alphabet as well as the standard one', async () => {
+      const browser = new Browser()
+      const { csrf, session } = await startLogin(browser, s)
+      const urlSafe = Buffer.from(JSON.stringify({ ...session, profile: { name: '???>>>~~~' } })).toString('base64url')
+      expect(urlSafe).to.match(/[-_]/)
+      expect((await post(browser, s, { csrf, session: urlSafe })).status).to.equal(303)
+    })
+
+    it('refuses data that is not base64, without calling the provider', async () => {
+      const browser = new Browser()
+      const { csrf, session } = await startLogin(browser, s)
+      const good = encodeSession(session)
+      for (const bad of ['!!!', `${good.slice(0, 10)}\n${good.slice(10)}`, `${good} `, `${good}===`, '=', `<script>${good}`]) {
+        await expectFailure(await post(browser, s, { csrf, session: bad }), 400, 'session_data_invalid')
+      }
+      expect(s.standin.apiCalls).to.deep.equal([])
+    })
+
+    it('refuses a huge body before reading it, and oversized session data before decoding it', async () => {
+      const browser = new Browser()
+      const { csrf } = await startLogin(browser, s)
+      await expectFailure(await post(browser, s, { csrf, session: 'A'.repeat(5_000_000) }), 413, 'payload_too_large')
+      await expectFailure(await post(browser, s, { csrf, session: 'A'.repeat(9000) }), 413, 'payload_too_large')
+      expect(s.standin.apiCalls).to.deep.equal([])
+    })
+  })
+
+  it('answers deeply nested session data with a clear error or a login, never a crash', async () => {
+    s = await setup({ maxBodySize: 4_000_000, maxSessionDataLength: 3_000_000 })
+    const browser = new Browser()
+    const { csrf, session } = await startLogin(browser, s)
+    const depth = 200_000
+    const json = JSON.stringify({ ...session, profile: null }).replace('"profile":null', `"profile":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)
+    const res = await post(browser, s, { csrf, session: Buffer.from(json).toString('base64') })
+    expect([303, 400]).to.include(res.status)
+    const array = JSON.stringify({ ...session, profile: null }).replace('"profile":null', `"profile":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`)
+    const fresh = await startLogin(browser, s)
+    const again = await post(browser, s, { csrf: fresh.csrf, session: Buffer.from(array).toString('base64') })
+    expect([303, 400]).to.include(again.status)
+  })
+
+  it('answers provider_timeout when the provider stalls in the middle of its answer', async () => {
+    s = await setup({ providerTimeout: 300 })
+    s.standin.behaviour.session = 'stall-body'
+    const browser = new Browser()
+    const { csrf, session } = await startLogin(browser, s)
+    await expectFailure(await post(browser, s, { csrf, session: encodeSession(session) }), 504, 'provider_timeout')
+  })
+
+  describe('login CSRF and session fixation', () => {
+    beforeEach(async () => {
+      s = await setup()
+    })
+
+    it('refuses the attacker own session posted with the CSRF value of the attacker own login into the victim browser', async () => {
+      const attacker = new Browser()
+      const victim = new Browser()
+      const theirs = await startLogin(attacker, s)
+      await startLogin(victim, s)
+      await expectFailure(await post(victim, s, { csrf: theirs.csrf, session: encodeSession(theirs.session) }), 403, 'csrf_mismatch')
+      expect(victim.jar.get('hg_token')).to.equal(undefined)
+    })
+
+    it('refuses a cross-site POST of the attacker session even with the victim login cookie', async () => {
+      const victim = new Browser()
+      const { csrf } = await startLogin(victim, s)
+      const planted = encodeSession(s.standin.createSession({ accountId: 'attacker' }))
+      await expectFailure(await post(victim, s, { csrf, session: planted }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }), 403, 'origin_not_allowed')
+      await expectFailure(await post(new Browser(), s, { csrf, session: planted }, { origin: s.base }), 400, 'login_state_missing')
+    })
+  })
+
+  describe('logout', () => {
+    beforeEach(async () => {
+      s = await setup()
+    })
+
+    it('clears the cookie for a link or form on the site itself, or a typed address', async () => {
+      for (const [method, headers] of [
+        ['GET', { 'sec-fetch-site': 'same-origin' }],
+        ['GET', { 'sec-fetch-site': 'none' }],
+        ['GET', {}],
+        ['POST', { 'sec-fetch-site': 'same-origin', origin: s.base }],
+        ['POST', { 'sec-fetch-site': 'same-site' }],
+      ] as const) {
+        const res = await fetch(`${s.base}/auth/logout`, { method, headers, redirect: 'manual' })
+        expect(res.status, `${method} ${JSON.stringify(headers)}`).to.equal(303)
+        expect(res.headers.getSetCookie()[0]).to.match(/^hg_token=; Path=\/; Max-Age=0;/)
+      }
+    })
+
+    it('refuses a logout another site triggers (a link, image or form there), without touching the cookie', async () => {
+      for (const [method, headers] of [
+        ['GET', { 'sec-fetch-site': 'cross-site' }],
+        ['POST', { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' }],
+        ['POST', { origin: 'https://evil.example' }],
+      ] as const) {
+        await expectFailure(await fetch(`${s.base}/auth/logout`, { method, headers, redirect: 'manual' }), 403, 'origin_not_allowed')
+      }
+    })
+  })
+})
