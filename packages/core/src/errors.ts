@@ -155,6 +155,6 @@ export function isAuthError(value: unknown): value is AuthError {
     value !== null &&
     (value as { name?: unknown }).name === 'AuthError' &&
     typeof (value as { code?: unknown }).code === 'string' &&
-    (value as { code: string }).code in CODES
+    Object.hasOwn(CODES, (value as { code: string }).code)
   )
 }

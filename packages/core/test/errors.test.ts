@@ -1,0 +1,98 @@
+import { expect } from 'chai'
+import { AUTH_ERROR_CODES, AuthError, isAuthError, type AuthErrorCode } from '@hivegate/core'
+
+describe('AuthError', () => {
+  const expected: Record<AuthErrorCode, [status: number, closeCode: number, rfc6750: string | undefined]> = {
+    credentials_required: [401, 4401, undefined],
+    invalid_request: [400, 4400, 'invalid_request'],
+    invalid_token: [401, 4401, 'invalid_token'],
+    token_expired: [401, 4401, 'invalid_token'],
+    token_revoked: [401, 4401, 'invalid_token'],
+    insufficient_permission: [403, 4403, 'insufficient_scope'],
+    origin_not_allowed: [403, 4403, undefined],
+    keys_unavailable: [503, 4503, undefined],
+    server_busy: [503, 4503, undefined],
+  }
+
+  it('lists every code once', () => {
+    expect([...AUTH_ERROR_CODES].sort()).to.deep.equal(Object.keys(expected).sort())
+  })
+
+  for (const [code, [status, closeCode, rfc6750]] of Object.entries(expected) as [AuthErrorCode, (typeof expected)[AuthErrorCode]][]) {
+    it(`${code}: status ${status}, close code ${closeCode}, renders itself for Express and Koa`, () => {
+      const err = new AuthError(code)
+      expect(err).to.be.instanceOf(Error)
+      expect(err.name).to.equal('AuthError')
+      expect(err.code).to.equal(code)
+      expect(err.status).to.equal(status)
+      expect(err.statusCode).to.equal(status)
+      expect(err.closeCode).to.equal(closeCode)
+      expect(err.expose).to.equal(true)
+      expect(err.rfc6750Error).to.equal(rfc6750)
+      expect(err.message).to.be.a('string').and.not.equal('')
+      expect(err.toJSON()).to.deep.equal({ error: code, error_description: err.message })
+    })
+  }
+
+  it('challenges without an error attribute when no credentials were sent (RFC 6750 §3.1)', () => {
+    const err = new AuthError('credentials_required')
+    expect(err.wwwAuthenticate).to.equal('Bearer')
+    err.realm = 'api'
+    expect(err.headers).to.deep.equal({ 'WWW-Authenticate': 'Bearer realm="api"' })
+  })
+
+  it('names the RFC 6750 error and description for a bad token', () => {
+    const err = new AuthError('token_expired')
+    err.realm = 'api'
+    expect(err.wwwAuthenticate).to.equal(
+      'Bearer realm="api", error="invalid_token", error_description="The token has expired"',
+    )
+  })
+
+  it('maps insufficient_permission to insufficient_scope', () => {
+    expect(new AuthError('insufficient_permission').wwwAuthenticate).to.match(/error="insufficient_scope"/)
+  })
+
+  it('keeps quotes, backslashes and control characters out of quoted attributes', () => {
+    const err = new AuthError('invalid_token', 'bad "value" \\ here\r\nX-Injected: 1')
+    err.realm = 're"al\\m\n'
+    const header = err.wwwAuthenticate!
+    expect(header).to.equal('Bearer realm="realm", error="invalid_token", error_description="bad value  hereX-Injected: 1"')
+    expect(header).to.not.match(/[\r\n]/)
+  })
+
+  it('sends no challenge for 503 codes', () => {
+    expect(new AuthError('keys_unavailable').headers).to.deep.equal({})
+    expect(new AuthError('server_busy').wwwAuthenticate).to.equal(undefined)
+  })
+
+  it('keeps a cause for logs without putting it in the message or the body', () => {
+    const cause = new Error('socket hang up')
+    const err = new AuthError('keys_unavailable', undefined, { cause })
+    expect(err.cause).to.equal(cause)
+    expect(JSON.stringify(err.toJSON())).to.not.include('socket hang up')
+  })
+})
+
+describe('isAuthError', () => {
+  it('recognises AuthErrors by shape, across copies of the package', () => {
+    expect(isAuthError(new AuthError('invalid_token'))).to.equal(true)
+    expect(isAuthError({ name: 'AuthError', code: 'token_revoked' })).to.equal(true)
+  })
+
+  it('refuses anything else, including codes inherited from Object.prototype', () => {
+    for (const value of [
+      undefined,
+      null,
+      'AuthError',
+      new Error('x'),
+      { name: 'AuthError', code: 'no_such_code' },
+      { name: 'AuthError', code: 'toString' },
+      { name: 'AuthError', code: '__proto__' },
+      { name: 'AuthError', code: 'hasOwnProperty' },
+      { name: 'Error', code: 'invalid_token' },
+    ]) {
+      expect(isAuthError(value), String((value as { code?: unknown })?.code)).to.equal(false)
+    }
+  })
+})
