@@ -59,6 +59,7 @@ const OWN_KEYS = [
   'requireCredentialsAtUpgrade',
   'subprotocolTokenPrefix',
   'maxLineLength',
+  'closeTimeout',
   ...Object.keys(DEFAULT_LIMITS),
 ]
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { Server, Socket } from 'node:net'
 import { AuthError } from '@hivegate/core'
-import type { AuthContext } from '@hivegate/core'
+import type { AuthContext, Clock } from '@hivegate/core'
 import { CLOSINGS, closeReason, type Closing } from './close-codes.js'
 import { LineReader } from './line-reader.js'
 import { positiveInteger, resolveConnectionOptions, type ConnectionAuthOptions } from './options.js'
@@ -13,10 +13,17 @@ import type { AuthProtocol } from './wire.js'
 export interface TcpAuthOptions extends ConnectionAuthOptions {
   /** Longest line of a trusted connection, bytes (quarantined lines obey `maxMessageSize`). Default 1 MiB. */
   maxLineLength?: number
+  /**
+   * Longest wait, ms (on the verifier's clock), for a connection hivegate closed to take its last
+   * line before the socket is destroyed. A peer that stopped reading is destroyed at once. Default 5000.
+   */
+  closeTimeout?: number
 }
 
 /** The default of `maxLineLength`. */
 export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024
+/** The default of `closeTimeout`. */
+export const DEFAULT_CLOSE_TIMEOUT = 5000
 
 /**
  * A trusted raw TCP connection. Events: `'message'` (line: string) for each line the application
@@ -33,6 +40,8 @@ export class TcpConnection extends EventEmitter {
   constructor(
     readonly socket: Socket,
     private readonly protocol: AuthProtocol,
+    private readonly clock: Clock,
+    private readonly closeTimeout: number,
   ) {
     super()
   }
@@ -61,8 +70,12 @@ export class TcpConnection extends EventEmitter {
   /** @internal Writes the last line and ends the socket. */
   end(closing: Closing): void {
     this.closedWith ??= closing
-    if (!this.socket.writable) return void this.socket.destroy()
-    this.socket.end(`${this.protocol.failure(closing)}\n`, () => this.socket.destroy())
+    const socket = this.socket
+    // A peer that stops reading would otherwise keep the socket, and all it has not read, for ever.
+    if (!socket.writable || socket.writableNeedDrain) return void socket.destroy()
+    const timer = this.clock.setTimeout(() => socket.destroy(), this.closeTimeout)
+    socket.once('close', () => this.clock.clearTimeout(timer))
+    socket.end(`${this.protocol.failure(closing)}\n`, () => socket.destroy())
   }
 }
 
@@ -96,6 +109,8 @@ export function attachTcpAuth(server: Server, options: TcpAuthOptions): TcpAuth 
   if (typeof server?.on !== 'function') throw new TypeError('"server" must be a net.Server')
   const maxLineLength =
     options?.maxLineLength === undefined ? DEFAULT_MAX_LINE_LENGTH : positiveInteger('maxLineLength', options.maxLineLength)
+  const closeTimeout =
+    options?.closeTimeout === undefined ? DEFAULT_CLOSE_TIMEOUT : positiveInteger('closeTimeout', options.closeTimeout)
   const { authenticator, protocol, limits, expiryGraceMs } = resolveConnectionOptions(options, ['authMessage'])
   const verifier = authenticator.verifier
   const registry = new Registry<TcpConnection>(limits.maxQuarantined, verifier.revocations)
@@ -104,7 +119,7 @@ export function attachTcpAuth(server: Server, options: TcpAuthOptions): TcpAuth 
   let closed = false
 
   function onConnection(socket: Socket): void {
-    const conn = new TcpConnection(socket, protocol)
+    const conn = new TcpConnection(socket, protocol, verifier.clock, closeTimeout)
     socket.on('error', () => {})
     if (closed || !registry.reserve()) return conn.end(closed ? CLOSINGS.goingAway : new AuthError('server_busy'))
     const session = new Session<TcpConnection>(

@@ -84,6 +84,50 @@ describe('tcp-auth: hostile peers', () => {
     expect(JSON.parse(await c.next())[0].res).to.equal('suc')
   })
 
+  async function trustedPausedPeer(): Promise<TcpConnection> {
+    const c = await client()
+    const handed = nextConnection()
+    await c.write(`Bearer ${await tokenAt(clock, { sub: 'slow-reader' })}\n`)
+    const conn = await handed
+    expect(JSON.parse(await c.next())[0].res).to.equal('suc')
+    c.socket.pause()
+    return conn
+  }
+
+  it('destroys at once a connection it closes whose peer stopped reading what was sent', async () => {
+    await start()
+    const conn = await trustedPausedPeer()
+    for (let i = 0; i < 200 && !conn.socket.writableNeedDrain; i++) conn.send('y'.repeat(64 * 1024))
+    expect(conn.socket.writableNeedDrain).to.equal(true)
+    const gone = new Promise((resolve) => conn.socket.once('close', resolve))
+    expect(tcp.closeWhere({ subject: 'slow-reader' })).to.equal(1)
+    await gone
+    expect(clock.pending).to.equal(0)
+  })
+
+  it('destroys a closed connection whose last line is still unread after closeTimeout', async () => {
+    await start({ closeTimeout: 2000 })
+    const conn = await trustedPausedPeer()
+    // Fill the kernel buffers with small lines, so that what waits in Node stays under the high-water mark.
+    for (let i = 0; i < 100_000 && conn.socket.writableLength === 0; i++) conn.send('y'.repeat(1024))
+    expect(conn.socket.writableLength).to.be.above(0)
+    expect(conn.socket.writableNeedDrain).to.equal(false)
+    let gone = false
+    const closed = new Promise((resolve) => conn.socket.once('close', resolve))
+    void closed.then(() => (gone = true))
+    tcp.closeWhere({ subject: 'slow-reader' })
+    clock.advance(1999)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(gone).to.equal(false)
+    clock.advance(1)
+    await closed
+    expect(clock.pending).to.equal(0)
+  })
+
+  it('validates closeTimeout', async () => {
+    expect(() => attachTcpAuth(net.createServer(), { ...verifierOptions(createManualClock()), closeTimeout: 0 })).to.throw(RangeError, /"closeTimeout"/)
+  })
+
   it('frees the slot and timer of a peer reset mid-quarantine', async () => {
     await start()
     const peers = await Promise.all([client(), client(), client()])
