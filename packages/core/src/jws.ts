@@ -99,6 +99,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 /** Most distinct headers remembered: real traffic uses a handful (one per alg/kid). */
 const HEADER_CACHE_MAX = 64
+/** Longest encoded header remembered; longer ones (x5c chains, padding) are parsed every time. */
+const HEADER_CACHE_KEY_MAX = 1024
 const headerCache = new Map<string, JwsHeader>()
 
 function parseHeader(encoded: string, allowed: ReadonlySet<string>): JwsHeader {
@@ -133,8 +135,11 @@ export function decodeCompact(token: string, allowed: ReadonlySet<string>): Deco
   let header = headerCache.get(encodedHeader)
   if (header === undefined || !allowed.has(header.alg)) {
     header = parseHeader(encodedHeader, allowed)
-    if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear()
-    headerCache.set(encodedHeader, header)
+    if (encodedHeader.length <= HEADER_CACHE_KEY_MAX) {
+      if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear()
+      // A slice of the token would keep the whole token alive (V8 sliced strings): store a copy.
+      headerCache.set(Buffer.from(encodedHeader, 'latin1').toString('latin1'), header)
+    }
   }
   const claims = parseObject(Buffer.from(token.slice(first + 1, second), 'base64url'))
   if (claims === undefined) refuse('The token payload is not a JSON object')

@@ -1,5 +1,7 @@
 import { expect } from 'chai'
 import { createHmac, createSecretKey, generateKeyPairSync, sign } from 'node:crypto'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { keyPair, secret } from '../../../test/helpers/keys.js'
 import { mint } from '../../../test/helpers/tokens.js'
 import { encodeBase64url, isBase64url } from '../src/base64url.js'
@@ -81,6 +83,35 @@ describe('decodeCompact: prototype keys', () => {
   it('keeps the words as values, and "constructor" or "prototype" as plain names', () => {
     for (const payload of ['{"sub":"__proto__","note":"prototype"}', '{"constructor":"x","prototype":{"a":1}}', '{"constructor":{"a":1}}', '{"name":"J\\u00f6rg"}']) {
       expect(decodeCompact(`${HEADER}.${seg(payload)}.AAAA`, ALL).claims, payload).to.deep.equal(JSON.parse(payload))
+    }
+  })
+})
+
+describe('decodeCompact: header cache', () => {
+  it('keeps no token alive: distinct headers of 1 MB tokens leave no megabytes behind', function () {
+    this.timeout(60_000)
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    const allowed = new Set(['HS256'])
+    const used = () => {
+      gc()
+      return process.memoryUsage().heapUsed / 2 ** 20
+    }
+    const tokens = [
+      // Short, cacheable headers, each a slice of a token of about 1 MB.
+      (i: number) => encodeBase64url(`{"alg":"HS256","kid":"s${i}"}`) + '.' + encodeBase64url('{"x":"' + 'a'.repeat(700_000) + i + '"}') + '.' + 'A'.repeat(43),
+      // Long headers (an x5c chain, padding): parsed every time, never remembered.
+      (i: number) => `${encodeBase64url(JSON.stringify({ alg: 'HS256', kid: `l${i}`, x5c: ['b'.repeat(700_000)] }))}.e30.AAAA`,
+    ]
+    for (const make of tokens) {
+      // The cache empties itself when full: the most it holds within 64 inserts is at least 32 entries.
+      const before = used()
+      let most = 0
+      for (let i = 0; i < 64; i++) {
+        decodeCompact(make(i), allowed)
+        most = Math.max(most, used() - before)
+      }
+      expect(most).to.be.below(8)
     }
   })
 })
