@@ -133,6 +133,18 @@ describe('gateway: raw HTTP attacks', () => {
     }
   })
 
+  it('answers Expect: 100-continue only once the request is authenticated', async () => {
+    const head = (auth: string) => `POST /api HTTP/1.1\r\nHost: x\r\n${auth}Expect: 100-continue\r\nContent-Length: 3\r\nConnection: close\r\n\r\n`
+    const refused = await exchange(head(''))
+    expect(refused.status).to.equal(401)
+    expect(refused.response).not.to.include('100 Continue')
+    expect(refused.reached).to.equal(0)
+    const allowed = await exchange(`${head(A)}abc`)
+    expect(allowed.status).to.equal(100)
+    expect(allowed.response).to.match(/\r\n\r\nHTTP\/1\.1 200 OK\r\n/)
+    expect(upstream.requests.at(-1)!.headers.expect).to.equal(undefined)
+  })
+
   it('refuses h2c upgrades (never tunnelled) on public and private routes', async () => {
     for (const path of ['/public/x', '/api']) {
       const { status, reached } = await exchange(

@@ -20,6 +20,7 @@ import { compileRoutes, matchRoute } from './routes.js'
 import { answerUpstreamError, timeoutError } from './upstream-errors.js'
 import { asAuthError, normaliseFraming, viewOf } from './request.js'
 import { filterUpstreamResponse } from './response-headers.js'
+import { grantContinue } from './continue.js'
 import { createWsGateway } from './ws-gateway.js'
 
 /** Connect-style middleware: works in `node:http`, Express and Connect. */
@@ -107,6 +108,7 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
       }
       stripCredentials(req.headers, strip, cookieName)
       if (strip.query && req.url !== undefined) req.url = removeQueryParameter(req.url, queryParameter)
+      grantContinue(req, res)
     } catch (err) {
       const authError = asAuthError(err)
       if (authError !== undefined) writeAuthError(res, authError)

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { authProxy, type AuthProxy } from './auth-proxy.js'
 import type { AuthProxyOptions } from './options.js'
+import { awaitingContinue } from './continue.js'
 
 /** Limits of the gateway's own HTTP server (every one bounds what a client can hold). */
 export interface GatewayLimits {
@@ -60,6 +61,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const requestTimeout = Math.max(limit('requestTimeout', options.limits), headersTimeout)
   const proxy = authProxy(options)
   const server = createServer({ maxHeaderSize: limit('maxHeaderSize', options.limits), headersTimeout, requestTimeout }, (req, res) => {
+    void proxy.middleware(req, res)
+  })
+  // Node would answer `Expect: 100-continue` before the request is authenticated.
+  server.on('checkContinue', (req, res) => {
+    awaitingContinue.add(req)
     void proxy.middleware(req, res)
   })
   server.maxConnections = limit('maxConnections', options.limits)
