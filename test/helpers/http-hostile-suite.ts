@@ -61,7 +61,8 @@ function rawExchange(base: string, head: string): Promise<Answer> {
       }
       resolve({ status, raw, body })
     })
-    socket.end(Buffer.from(head, 'utf8'))
+    // write, not end: every request asks the server to close, and a half-closed client is one a proxy may drop.
+    socket.write(Buffer.from(head, 'utf8'))
   })
 }
 
