@@ -442,6 +442,10 @@ export function describeHttpAdapter(name: string, createApp: AppFactory): void {
         expect((await cookiePost(app(), { Host: 'api.example:3000', Origin: 'http://api.example:3000' })).status).to.equal(200)
       })
 
+      it('optional mode does not turn a refused cross-site cookie POST into an anonymous one', async () => {
+        expectRefusal(await cookiePost(app({ optional: true }), { Origin: 'https://evil.example' }), 403, 'origin_not_allowed')
+      })
+
       it('honours no method override: X-HTTP-Method-Override or _method cannot make a POST safe', async () => {
         const evil = { Origin: 'https://evil.example' }
         expectRefusal(await cookiePost(app(), { ...evil, 'X-HTTP-Method-Override': 'GET' }), 403, 'origin_not_allowed')
