@@ -29,6 +29,7 @@ describe('ws: hostile frames against the quarantine', () => {
       for (let i = 0; i < 50; i++) raw.socket.write(clientFrame(OPCODE.ping, 'p'))
       expect(await raw.closed).to.deep.equal({ code: 4429, reason: 'Too many messages before authentication' })
       expect(raw.frames.filter((frame) => frame.opcode === OPCODE.pong).length).to.be.at.most(6)
+      raw.socket.destroy()
       await expectReleased()
     })
 
@@ -81,6 +82,15 @@ describe('ws: hostile frames against the quarantine', () => {
       await eventually(() => f.wsAuth.quarantined === 1)
       raw.socket.write(clientFrame(OPCODE.close, Buffer.from([0x03, 0xed])))
       expect((await raw.closed).code).to.equal(1002)
+      await expectReleased()
+    })
+
+    it('keeps the slot of a peer that ignores the close frame until its socket is gone', async () => {
+      const raw = await open()
+      for (let i = 0; i < 6; i++) raw.socket.write(clientFrame(OPCODE.text, 'x'))
+      expect((await raw.closed).code).to.equal(4429)
+      expect(f.wsAuth.quarantined).to.equal(1)
+      raw.socket.destroy()
       await expectReleased()
     })
 
@@ -174,6 +184,7 @@ describe('ws: hostile frames against the quarantine', () => {
       raw.socket.write(Buffer.concat(flood))
       expect((await raw.closed).code).to.equal(4429)
       release()
+      raw.socket.destroy()
       await expectReleased()
       expect(f.app).to.have.length(0)
     })

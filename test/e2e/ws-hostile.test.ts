@@ -11,7 +11,7 @@ import { attachTcpAuth, type TcpAuth } from '@hivegate/ws/tcp'
 import { WebSocketServer } from 'ws'
 import { hostileSetup, hostileTokens, hostileVerifierOptions, validToken, type HostileSetup, type HostileToken } from '../helpers/hostile.js'
 import { close, listen } from '../helpers/listen.js'
-import { connect, refusal, wsUrl } from '../helpers/ws-client.js'
+import { connect, eventually, refusal, wsUrl } from '../helpers/ws-client.js'
 import { connectTcp } from '../../packages/ws/test/tcp-client.js'
 
 describe('ws: hostile tokens', () => {
@@ -95,7 +95,7 @@ describe('ws: hostile tokens', () => {
       client.send(`Bearer ${token}`)
       expect((await client.closed).code).to.equal(1009)
     }
-    expect(wsAuth.quarantined).to.equal(0)
+    await eventually(() => wsAuth.quarantined === 0)
   })
 
   it('refuses each hostile token in the upgrade header with a 4xx, never upgrading', async () => {

@@ -49,6 +49,8 @@ export class Session<H> implements Tracked<H> {
   #failures = 0
   #ignored = 0
   #busy = false
+  // The quarantine slot is held until the transport reports the socket gone, not merely closing.
+  #slot = false
   #held: Inbound[] = []
   #timer: TimerHandle | undefined
   readonly #clock: Clock
@@ -64,6 +66,7 @@ export class Session<H> implements Tracked<H> {
   /** Starts the quarantine, taking over a slot already reserved in the registry. */
   quarantine(): void {
     this.state = 'quarantined'
+    this.#slot = true
     this.#timer = this.#clock.setTimeout(() => this.close(CLOSINGS.quarantineTimeout), this.ctx.limits.quarantineTimeout)
   }
 
@@ -102,11 +105,17 @@ export class Session<H> implements Tracked<H> {
   /** The transport reports that the connection is gone. */
   ended(): void {
     if (this.state !== 'closed') this.#end()
+    this.#freeSlot()
+  }
+
+  #freeSlot(): void {
+    if (!this.#slot) return
+    this.#slot = false
+    this.ctx.registry.release()
   }
 
   #end(): void {
-    if (this.state === 'quarantined') this.ctx.registry.release()
-    else if (this.state === 'trusted') this.ctx.registry.forget(this)
+    if (this.state === 'trusted') this.ctx.registry.forget(this)
     this.state = 'closed'
     this.#held = []
     this.#clock.clearTimeout(this.#timer)
@@ -189,7 +198,7 @@ export class Session<H> implements Tracked<H> {
   }
 
   #promote(auth: AuthContext): void {
-    if (this.state === 'quarantined') this.ctx.registry.release()
+    this.#freeSlot()
     this.state = 'trusted'
     this.auth = auth
     this.ctx.registry.trust(this, undefined)

@@ -6,6 +6,7 @@ import { jsonProtocol } from '@hivegate/ws'
 import { close, listen } from '../../../test/helpers/listen.js'
 import { tokenAt, verifierOptions } from './fixture.js'
 import { connectTcp, type LineClient } from './tcp-client.js'
+import { eventually } from '../../../test/helpers/ws-client.js'
 
 interface Handed {
   conn: TcpConnection
@@ -114,7 +115,7 @@ describe('tcp-auth', () => {
       clock.advance(1000)
       expect(JSON.parse(await c.next())[0].err).to.equal('Authentication timed out')
       await c.closed
-      expect(tcp.quarantined).to.equal(0)
+      await eventually(() => tcp.quarantined === 0)
     })
 
     it('closes after maxAuthAttempts failures', async () => {
