@@ -218,7 +218,7 @@ export function rawWebSocket(url: string, headers: Record<string, string> = {}):
   const closed = new Promise<Closed>((resolve) => (onClosed = resolve))
   socket.once('close', () => onClosed({ code: 0, reason: '' }))
   return new Promise((resolve, reject) => {
-    let pending = Buffer.alloc(0)
+    let pending: Buffer = Buffer.alloc(0)
     let head: string | undefined
     socket.on('data', (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk])
