@@ -7,7 +7,7 @@ import { resolveVerifierOptions } from './verifier-options.js'
 import { askCheckClaims, askIsRevoked, isPromise, NotSynchronousError, notSynchronous, toAuthError } from './verifier-hooks.js'
 import type { Clock } from './clock.js'
 import type { CompiledPermissions } from './permissions.js'
-import type { Algorithm, AuthContext, Claims, JwsHeader, SyncVerifier, VerificationKey, VerifierEvent, VerifierOptions } from './types.js'
+import type { Algorithm, AuthContext, Claims, JwsHeader, SyncVerifier, VerificationKey, Verifier, VerifierEvent, VerifierOptions } from './types.js'
 
 /** The part of the key store the verifier uses. */
 export interface KeySource {
@@ -43,6 +43,20 @@ type Result = AuthContext | Promise<AuthContext>
 /** Source name recorded when `verify` is called without one. */
 export const UNKNOWN_SOURCE = 'unknown'
 
+/** A verification that gives the AuthContext itself when nothing had to wait, else a Promise of it. */
+export type EagerVerify = (token: string, source: string) => AuthContext | Promise<AuthContext>
+
+const eagerRuns = new WeakMap<Verifier, EagerVerify>()
+
+/**
+ * The eager form of a verifier built here, for callers that can go on synchronously (the
+ * authenticator): no Promise on the common path; a refusal known at once is thrown as an
+ * AuthError, a later one rejects. Undefined for a verifier built elsewhere.
+ */
+export function eagerVerifyOf(verifier: Verifier): EagerVerify | undefined {
+  return eagerRuns.get(verifier)
+}
+
 /** Builds a verifier from its parts; see {@link createVerifier}. */
 export function assembleVerifier(options: VerifierOptions, parts: VerifierParts): SyncVerifier {
   const resolved = resolveVerifierOptions(options)
@@ -64,6 +78,15 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   const revokedByList: (jti: unknown) => boolean =
     builtIn !== undefined ? (jti) => builtIn.revoked(jti) : (jti) => typeof jti === 'string' && revocations.has(jti)
 
+  // A clock answering NaN (say `now: () => Date.now`, not called) would pass every date check: fail closed.
+  function currentTime(): number {
+    const now = clock.now()
+    if (typeof now !== 'number' || !Number.isFinite(now)) {
+      throw new AuthError('keys_unavailable', 'The server cannot tell the time', { cause: new TypeError('"clock.now()" must return epoch milliseconds') })
+    }
+    return now
+  }
+
   function fromCache(token: string, source: string, hit: Verified, sync: boolean): Result {
     if (builtIn === undefined) {
       if (revokedByList(hit.jti)) throw new AuthError('token_revoked')
@@ -82,7 +105,7 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   function admit(token: string, source: string, claims: Claims, until: number): AuthContext {
     const permissions = compilePermissions(claims)
     // listVersion -1: the first hit looks the jti up, since a hook may have awaited after the list was checked.
-    if (cache !== undefined && until > clock.now()) cache.set(token, { claims, permissions, jti: claims.jti, listVersion: -1 }, until)
+    if (cache !== undefined && until > currentTime()) cache.set(token, { claims, permissions, jti: claims.jti, listVersion: -1 }, until)
     return createAuthContext(token, source, claims, permissions)
   }
 
@@ -102,7 +125,7 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     if (!valid) throw new AuthError('invalid_token', 'The token signature is invalid')
     // Frozen once verified: the cached claims are shared by every later request with this token.
     const claims = Object.freeze(jws.claims)
-    const until = checkRegisteredClaims(claims, Math.floor(clock.now() / 1000), rules)
+    const until = checkRegisteredClaims(claims, Math.floor(currentTime() / 1000), rules)
     if (revokedByList(claims.jti)) throw new AuthError('token_revoked')
     const pending = isRevoked === undefined ? undefined : askIsRevoked(isRevoked, claims, sync)
     if (pending === undefined) return runClaimsCheck(token, source, claims, until, sync)
@@ -113,7 +136,7 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     if (typeof token !== 'string' || token.length === 0) throw new AuthError('invalid_request', 'The token must be a non-empty string')
     if (token.length > maxTokenLength) throw new AuthError('invalid_token', 'The token is too long')
     if (cache !== undefined) {
-      const hit = cache.get(token, clock.now())
+      const hit = cache.get(token, currentTime())
       if (hit !== undefined) return fromCache(token, source, hit, sync)
     }
     const jws = decodeCompact(token, allowed)
@@ -123,7 +146,16 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     return keys.then((found) => finish(token, source, jws, found, false))
   }
 
-  return {
+  function eager(token: string, source: string): Result {
+    try {
+      const result = run(token, source, false)
+      return isPromise<AuthContext>(result) ? Promise.resolve(result).catch(rejectAsAuthError) : result
+    } catch (err) {
+      throw toAuthError(err)
+    }
+  }
+
+  const verifier: SyncVerifier = {
     verify(token: string, source: string = UNKNOWN_SOURCE): Promise<AuthContext> {
       try {
         const result = run(token, source, false)
@@ -142,6 +174,8 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     revocations,
     clock,
   }
+  eagerRuns.set(verifier, eager)
+  return verifier
 }
 
 function rejectAsAuthError(err: unknown): never {

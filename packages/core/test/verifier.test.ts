@@ -93,6 +93,25 @@ describe('createVerifier', () => {
       expect(auth.providesData('london', 'deliveryRides/johndoe-123')).to.equal(true)
     })
 
+    it('fails closed when the clock does not answer a finite number, cached or not', async () => {
+      const expired = await token({ iat: NOW - 7200, exp: NOW - 3600 })
+      const valid = await token()
+      let answer: unknown = NOW * 1000
+      // e.g. `now: () => Date.now`, the function instead of its result
+      const broken = { now: () => answer as number, setTimeout, clearTimeout } as unknown as VerifierOptions['clock']
+      const verifier = createVerifier(options({ clock: broken, maxTokenAge: '1h' }))
+      await verifier.verify(valid)
+      for (const value of [NaN, undefined, Date.now, Infinity, '2030']) {
+        answer = value
+        for (const t of [expired, valid]) {
+          const err = await rejects(verifier.verify(t))
+          expect(err, String(value)).to.be.instanceOf(AuthError)
+          expect(err.code).to.equal('keys_unavailable')
+          expect(err.cause.message).to.equal('"clock.now()" must return epoch milliseconds')
+        }
+      }
+    })
+
     it("records the source as 'unknown' when none is given", async () => {
       expect((await createVerifier(options()).verify(await token())).source).to.equal('unknown')
     })
