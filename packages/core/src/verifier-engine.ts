@@ -135,8 +135,10 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   function run(token: string, source: string, sync: boolean): Result {
     if (typeof token !== 'string' || token.length === 0) throw new AuthError('invalid_request', 'The token must be a non-empty string')
     if (token.length > maxTokenLength) throw new AuthError('invalid_token', 'The token is too long')
+    // Read before any key work too, so a broken clock cannot make unsigned tokens fetch a JWKS.
+    const now = currentTime()
     if (cache !== undefined) {
-      const hit = cache.get(token, currentTime())
+      const hit = cache.get(token, now)
       if (hit !== undefined) return fromCache(token, source, hit, sync)
     }
     const jws = decodeCompact(token, allowed)
