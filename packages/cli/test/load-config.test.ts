@@ -125,4 +125,9 @@ describe('loadConfig', () => {
     expect(err?.message).to.match(/:11:\d+: auth\.secrets\.k1: must be at least 32 bytes$/)
     expect(err?.message).not.to.include('short')
   })
+
+  it('reads upstreamAuthCookie and refuses anything but strip or pass', () => {
+    expect(loadConfig(write(`${GOOD}upstreamAuthCookie: pass\n`), env).config.gateway.upstreamAuthCookie).to.equal('pass')
+    expect(problem(`${GOOD}upstreamAuthCookie: yes\n`)).to.match(/:\d+:\d+: upstreamAuthCookie: must be "strip" or "pass"/)
+  })
 })

@@ -101,7 +101,7 @@ function ms(value: unknown, path: ConfigPath): number | undefined {
 
 /** Turns a parsed config document into gateway options; the first problem throws a ConfigProblem naming its key. */
 export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConfig {
-  const root = mapping(raw ?? {}, [], ['listen', 'upstream', 'auth', 'identityHeaders', 'stripCredentials', 'preflight', 'routes', 'limits'])
+  const root = mapping(raw ?? {}, [], ['listen', 'upstream', 'auth', 'identityHeaders', 'stripCredentials', 'preflight', 'upstreamAuthCookie', 'routes', 'limits'])
   const listen = mapping(root.listen ?? {}, ['listen'], ['host', 'port'])
   if (root.upstream === undefined) fail([], 'needs "upstream" with a "target" URL')
   const upstream = mapping(root.upstream, ['upstream'], ['target', 'timeout', 'changeOrigin'])
@@ -137,6 +137,10 @@ export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConf
   if (root.preflight !== undefined) {
     if (root.preflight !== 'authenticate' && root.preflight !== 'pass') fail(['preflight'], 'must be "authenticate" or "pass"')
     gateway.preflight = root.preflight
+  }
+  if (root.upstreamAuthCookie !== undefined) {
+    if (root.upstreamAuthCookie !== 'strip' && root.upstreamAuthCookie !== 'pass') fail(['upstreamAuthCookie'], 'must be "strip" or "pass"')
+    gateway.upstreamAuthCookie = root.upstreamAuthCookie
   }
   const rules = routes(root.routes)
   if (rules !== undefined) gateway.routes = rules
