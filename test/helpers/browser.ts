@@ -8,7 +8,8 @@ export const CHROMIUM_PATH = process.env.HIVEGATE_CHROMIUM ?? '/usr/bin/chromium
 
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
-let warned = false
+// Once per run, even if the module is loaded more than once.
+const WARNED = Symbol.for('hivegate.browser-tests-skipped')
 
 /**
  * Launches Chromium headless for a suite; call from `before` with mocha's `this`. Without the
@@ -18,8 +19,9 @@ export async function launchChromium(context: Mocha.Context): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     const hint = `Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set HIVEGATE_CHROMIUM`
     if (process.env.CI !== undefined && process.env.CI !== '') throw new Error(`${hint}; the browser tests are required on CI`)
-    if (!warned) console.log(`  browser tests skipped. ${hint}`)
-    warned = true
+    const flags = globalThis as unknown as Record<symbol, boolean>
+    if (flags[WARNED] !== true) console.log(`  browser tests skipped. ${hint}`)
+    flags[WARNED] = true
     context.skip()
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS })
