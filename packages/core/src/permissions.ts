@@ -62,11 +62,14 @@ type DpvGrants = readonly string[]
 
 function collectPer(per: unknown, left: number, into: Array<string | number>): number {
   if (!isPlainObject(per)) throw malformed('per', 'expected an object of realms')
-  for (const realm of Object.keys(per)) {
+  // for-in over own keys: unlike Object.keys, it allocates no array per object.
+  for (const realm in per) {
+    if (!Object.hasOwn(per, realm)) continue
     left = checkPattern('per', realm, 'realm', left)
     const objects = per[realm]
     if (!isPlainObject(objects)) throw malformed('per', 'each realm must map object patterns to action letters')
-    for (const object of Object.keys(objects)) {
+    for (const object in objects) {
+      if (!Object.hasOwn(objects, object)) continue
       left = checkPattern('per', object, 'object', left)
       const letters = objects[object]
       const mask = typeof letters === 'string' && letters.length <= 8 ? actionMask(letters) : -1
@@ -79,7 +82,8 @@ function collectPer(per: unknown, left: number, into: Array<string | number>): n
 
 function collectDpv(dpv: unknown, left: number, into: string[]): void {
   if (!isPlainObject(dpv)) throw malformed('dpv', 'expected an object of realms')
-  for (const realm of Object.keys(dpv)) {
+  for (const realm in dpv) {
+    if (!Object.hasOwn(dpv, realm)) continue
     left = checkPattern('dpv', realm, 'realm', left)
     const objects = dpv[realm]
     if (!Array.isArray(objects)) throw malformed('dpv', 'each realm must map to an array of object patterns')
@@ -145,7 +149,7 @@ class Permissions implements CompiledPermissions {
     // Grants are additive: letters from every matching realm/object pattern count together.
     const realms = this.#per
     let granted = 0
-    const exact = realms.exact.get(realm)
+    const exact = realms.exact(realm)
     if (exact !== undefined) granted = grantedActions(exact, object, wanted, granted)
     for (const entry of realms.wildcard) {
       if ((granted & wanted) === wanted) break
@@ -158,7 +162,7 @@ class Permissions implements CompiledPermissions {
     if (!this.#built) this.#build()
     if (this.#dpv === undefined || typeof realm !== 'string' || typeof object !== 'string') return false
     const realms = this.#dpv
-    const exact = realms.exact.get(realm)
+    const exact = realms.exact(realm)
     if (exact !== undefined && exact.find(object) !== undefined) return true
     for (const entry of realms.wildcard) {
       if (entry.glob.test(realm) && entry.value.find(object) !== undefined) return true

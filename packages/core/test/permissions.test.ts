@@ -197,6 +197,25 @@ describe('compilePermissions', () => {
       expect(p.providesData('paris', 'x')).to.equal(false)
     })
 
+    it('finds every exact pattern of a large table, and nothing else', () => {
+      const objects = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`o${i}`, i % 2 === 0 ? 'R' : 'U']))
+      const per = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`realm${i}`, objects]))
+      const dpv = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`realm${i}`, Object.keys(objects)]))
+      const p = compilePermissions({ per: { ...per, __proto__x: { a: 'R' } }, dpv })
+      for (let r = 0; r < 12; r++) {
+        for (let i = 0; i < 40; i++) {
+          expect(p.can(`realm${r}`, `o${i}`, i % 2 === 0 ? 'R' : 'U'), `realm${r} o${i}`).to.equal(true)
+          expect(p.can(`realm${r}`, `o${i}`, i % 2 === 0 ? 'U' : 'R')).to.equal(false)
+          expect(p.providesData(`realm${r}`, `o${i}`)).to.equal(true)
+        }
+        expect(p.can(`realm${r}`, 'o40', 'R')).to.equal(false)
+        expect(p.providesData(`realm${r}`, 'o40')).to.equal(false)
+      }
+      expect(p.can('realm12', 'o0', 'R')).to.equal(false)
+      expect(p.can('__proto__x', 'a', 'R')).to.equal(true)
+      expect(p.can('__proto__', 'a', 'R')).to.equal(false)
+    })
+
     it('refuses a token with a malformed per or dpv at verification, before any can()', async () => {
       const key = secret()
       const now = Math.floor(Date.now() / 1000)
