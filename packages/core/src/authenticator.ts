@@ -9,11 +9,15 @@ import type {
   Authenticator,
   AuthenticatorOptions,
   OriginRule,
+  ResolvedToken,
   ResolverOptions,
+  SyncVerifier,
   Verifier,
   VerifierOptions,
 } from './types.js'
 import { createVerifier } from './verifier.js'
+import { eagerVerifyOf } from './verifier-engine.js'
+import { isPromise, NotSynchronousError } from './verifier-hooks.js'
 
 /** Every key of {@link VerifierOptions}: these build a verifier and exclude `verifier`. */
 export const VERIFIER_OPTION_NAMES = Object.freeze([
@@ -30,6 +34,13 @@ export const AUTHENTICATOR_DEFAULTS = Object.freeze({
 })
 
 const CHECK_ORIGIN_VALUES = ['always', 'unsafe-methods'] as const
+type CheckOrigin = NonNullable<AuthenticateOptions['checkOrigin']>
+
+function checkOriginOf(call: AuthenticateOptions | undefined): CheckOrigin {
+  if (call?.checkOrigin === undefined) return AUTHENTICATOR_DEFAULTS.checkOrigin
+  assertOneOf('checkOrigin', call.checkOrigin, CHECK_ORIGIN_VALUES)
+  return call.checkOrigin
+}
 
 /** GET, HEAD and OPTIONS change nothing (RFC 9110 §9.2.1), so a forged one gains nothing. */
 function isSafeMethod(method: string | undefined): boolean {
@@ -70,6 +81,10 @@ function resolverOptions(options: AuthenticatorOptions): ResolverOptions {
  * const auth = await authenticator.authenticate({ headers: req.headers, rawHeaders: req.rawHeaders, method: req.method })
  * // upgrades are GETs a cross-site page can start: check the origin of cookie-carried tokens anyway
  * await authenticator.authenticate(view, { checkOrigin: 'always' })
+ * // hot path: no Promise when nothing had to wait (local keys, synchronous hooks)
+ * const result = authenticator.authenticateEager(view)
+ * if (result instanceof Promise) result.then(accept, refuse)
+ * else accept(result)
  * ```
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
@@ -82,23 +97,52 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const verifier = buildVerifier(options)
   const { optional, realm, allowedOrigins } = settings
 
-  function withRealm(err: unknown): never {
+  const eagerVerify = eagerVerifyOf(verifier)
+  const verify = eagerVerify ?? ((token: string, source: string) => verifier.verify(token, source))
+  const verifySync = 'verifySync' in verifier && typeof verifier.verifySync === 'function' ? (verifier as SyncVerifier) : undefined
+
+  function withRealm(err: unknown): unknown {
     if (realm !== undefined && isAuthError(err) && err.realm === undefined) err.realm = realm
-    throw err
+    return err
   }
 
-  async function run(view: RequestView, checkOrigin: AuthenticateOptions['checkOrigin']): Promise<AuthContext | undefined> {
-    const found = resolve(view)
-    if (found === null) {
-      if (optional) return undefined
-      throw new AuthError('credentials_required')
-    }
-    const auth = await verifier.verify(found.token, found.source)
-    // Only a cookie rides along on a cross-site request; a header or a message cannot be forged.
-    if (found.source === 'cookie' && (checkOrigin === 'always' || !isSafeMethod(view.method)) && !isOriginAllowed(view, allowedOrigins)) {
+  function rejectWithRealm(err: unknown): never {
+    throw withRealm(err)
+  }
+
+  // Only a cookie rides along on a cross-site request; a header or a message cannot be forged.
+  function checkOrigin(view: RequestView, source: string, mode: CheckOrigin, auth: AuthContext): AuthContext {
+    if (source === 'cookie' && (mode === 'always' || !isSafeMethod(view.method)) && !isOriginAllowed(view, allowedOrigins)) {
       throw new AuthError('origin_not_allowed')
     }
     return auth
+  }
+
+  // The token to verify; null when `optional` lets a request without one through.
+  function find(view: RequestView): ResolvedToken | null {
+    const found = resolve(view)
+    if (found === null && !optional) throw new AuthError('credentials_required')
+    return found
+  }
+
+  // The result itself when nothing had to wait, else a Promise; a refusal known at once is thrown.
+  function run(view: RequestView, mode: CheckOrigin): AuthContext | undefined | Promise<AuthContext | undefined> {
+    const found = find(view)
+    if (found === null) return undefined
+    const { source } = found
+    const auth = verify(found.token, source)
+    if (!isPromise<AuthContext>(auth)) return checkOrigin(view, source, mode, auth)
+    return Promise.resolve(auth).then((verified) => checkOrigin(view, source, mode, verified))
+  }
+
+  function eager(view: RequestView, call: AuthenticateOptions | undefined): AuthContext | undefined | Promise<AuthContext | undefined> {
+    const mode = checkOriginOf(call)
+    try {
+      const result = run(view, mode)
+      return isPromise<AuthContext | undefined>(result) ? result.catch(rejectWithRealm) : result
+    } catch (err) {
+      return Promise.reject(withRealm(err))
+    }
   }
 
   return Object.freeze({
@@ -107,9 +151,20 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     optional,
     realm,
     authenticate(view: RequestView, call?: AuthenticateOptions): Promise<AuthContext | undefined> {
-      const checkOrigin = call?.checkOrigin ?? AUTHENTICATOR_DEFAULTS.checkOrigin
-      if (call?.checkOrigin !== undefined) assertOneOf('checkOrigin', checkOrigin, CHECK_ORIGIN_VALUES)
-      return run(view, checkOrigin).catch(withRealm)
+      const result = eager(view, call)
+      return isPromise<AuthContext | undefined>(result) ? result : Promise.resolve(result)
+    },
+    authenticateEager: eager,
+    authenticateSync(view: RequestView, call?: AuthenticateOptions): AuthContext | undefined {
+      const mode = checkOriginOf(call)
+      try {
+        const found = find(view)
+        if (found === null) return undefined
+        if (verifySync === undefined) throw new NotSynchronousError('authenticateSync cannot be used: the verifier has no verifySync; use authenticate()')
+        return checkOrigin(view, found.source, mode, verifySync.verifySync(found.token, found.source))
+      } catch (err) {
+        throw withRealm(err)
+      }
     },
   })
 }

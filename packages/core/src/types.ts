@@ -250,4 +250,18 @@ export interface Authenticator {
    * carried. Rejects with an AuthError whose `realm` is set.
    */
   authenticate(view: RequestView, options?: AuthenticateOptions): Promise<AuthContext | undefined>
+  /**
+   * `authenticate` without a Promise on the common path: returns the AuthContext (or undefined)
+   * itself when nothing had to wait (a verifier from `createVerifier` with local keys and
+   * synchronous hooks), else a native Promise of it. A refusal always comes as a rejected Promise,
+   * never as a throw, so `result instanceof Promise` tells the two apart (a bad `options` value
+   * throws a TypeError, as in `authenticate`). Same checks, same errors.
+   */
+  authenticateEager(view: RequestView, options?: AuthenticateOptions): AuthContext | undefined | Promise<AuthContext | undefined>
+  /**
+   * Like `authenticate`, synchronously: returns the AuthContext (or undefined) or throws an
+   * AuthError. Throws a `TypeError` with code `ERR_HIVEGATE_NOT_SYNC` when verification would
+   * have to wait (see `SyncVerifier.verifySync`) or the verifier has no `verifySync`.
+   */
+  authenticateSync(view: RequestView, options?: AuthenticateOptions): AuthContext | undefined
 }

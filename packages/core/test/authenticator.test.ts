@@ -6,8 +6,10 @@ import { createAuthContext } from '../src/auth-context.js'
 import { createAuthenticator } from '../src/authenticator.js'
 import { AuthError } from '../src/errors.js'
 import { compilePermissions } from '../src/permissions.js'
+import { createVerifier } from '../src/verifier.js'
+import { NotSynchronousError } from '../src/verifier-hooks.js'
 import type { RequestView } from '../src/request-view.js'
-import type { AuthContext, Verifier } from '../src/types.js'
+import type { AuthContext, Claims, Verifier } from '../src/types.js'
 
 const SECRET = secret()
 const verifierOptions = { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: { secrets: { 'kid-1': SECRET } }, requiredClaims: ['tnd'] }
@@ -153,6 +155,109 @@ describe('createAuthenticator', () => {
     })
   })
 
+  describe('authenticateEager and authenticateSync', () => {
+    const bearer = (t: string): RequestView => ({ headers: { authorization: `Bearer ${t}` }, method: 'GET' })
+
+    function thrown(fn: () => unknown): unknown {
+      try {
+        fn()
+      } catch (err) {
+        return err
+      }
+      throw new Error('expected a throw, but nothing was thrown')
+    }
+
+    it('returns the AuthContext itself when nothing has to wait, with the cache on and off', () => {
+      for (const cache of [undefined, false] as const) {
+        const authenticator = createAuthenticator({ ...verifierOptions, ...(cache === false ? { cache } : {}) })
+        for (let i = 0; i < 2; i++) {
+          const eager = authenticator.authenticateEager(bearer(token))
+          expect(eager).not.to.be.instanceOf(Promise)
+          expect((eager as AuthContext).subject).to.equal('johndoe')
+          expect((eager as AuthContext).can('london', 'deliveryRides/johndoe-123', 'U')).to.equal(true)
+          expect(authenticator.authenticateSync(bearer(token))?.source).to.equal('bearer')
+        }
+      }
+    })
+
+    it('still answers authenticate() with a Promise', async () => {
+      const pending = createAuthenticator(verifierOptions).authenticate(bearer(token))
+      expect(pending).to.be.instanceOf(Promise)
+      expect((await pending)?.subject).to.equal('johndoe')
+    })
+
+    it('returns a Promise when a hook answers later, and asks the hook once', async () => {
+      const asked: string[] = []
+      const isRevoked = async (claims: Readonly<Claims>) => {
+        asked.push(String(claims.jti))
+        return false
+      }
+      const authenticator = createAuthenticator({ ...verifierOptions, isRevoked })
+      const eager = authenticator.authenticateEager(bearer(token))
+      expect(eager).to.be.instanceOf(Promise)
+      expect((await eager)?.subject).to.equal('johndoe')
+      expect(asked).to.have.length(1)
+      expect(thrown(() => authenticator.authenticateSync(bearer(token)))).to.be.instanceOf(NotSynchronousError)
+    })
+
+    it('returns a Promise for a verifier built elsewhere; authenticateSync needs verifySync', async () => {
+      const authenticator = createAuthenticator({ verifier: stubVerifier() })
+      const eager = authenticator.authenticateEager(bearer('abc.def.ghi'))
+      expect(eager).to.be.instanceOf(Promise)
+      expect((await eager)?.subject).to.equal('stub')
+      await authError(Promise.resolve(authenticator.authenticateEager(bearer('bad.def.ghi'))), 'invalid_token')
+      expect(thrown(() => authenticator.authenticateSync(bearer('abc.def.ghi')))).to.be.instanceOf(NotSynchronousError)
+    })
+
+    it('refuses through a rejected Promise (eager) or a throw (sync), with the realm, for every refusal', async () => {
+      const authenticator = createAuthenticator({ ...verifierOptions, realm: 'api' })
+      for (const [view, code] of [
+        [{ headers: {} }, 'credentials_required'],
+        [{ headers: { authorization: 'Bearer a b' } }, 'invalid_request'],
+        [bearer('abc.def.ghi'), 'invalid_token'],
+        [cookiePost({ origin: 'https://evil.example' }), 'origin_not_allowed'],
+      ] as const) {
+        const eager = authenticator.authenticateEager(view)
+        expect(eager, code).to.be.instanceOf(Promise)
+        expect((await authError(eager as Promise<unknown>, code)).realm).to.equal('api')
+        const err = thrown(() => authenticator.authenticateSync(view)) as AuthError
+        expect(err).to.be.instanceOf(AuthError)
+        expect(err.code).to.equal(code)
+        expect(err.realm).to.equal('api')
+      }
+    })
+
+    it('checks the origin of cookie tokens and lets an optional request without credentials through', async () => {
+      const authenticator = createAuthenticator({ ...verifierOptions, optional: true })
+      expect(authenticator.authenticateEager({ headers: {} })).to.equal(undefined)
+      expect(authenticator.authenticateSync({ headers: {} })).to.equal(undefined)
+      expect(authenticator.authenticateSync(cookiePost({ origin: 'https://api.example' }))?.source).to.equal('cookie')
+      const upgrade = { ...cookiePost({ origin: 'https://evil.example' }), method: 'GET' }
+      expect(authenticator.authenticateSync(upgrade)?.source).to.equal('cookie')
+      expect((thrown(() => authenticator.authenticateSync(upgrade, { checkOrigin: 'always' })) as AuthError).code).to.equal('origin_not_allowed')
+      await authError(authenticator.authenticateEager(upgrade, { checkOrigin: 'always' }) as Promise<unknown>, 'origin_not_allowed')
+    })
+
+    it('checks revocation on every cached hit', async () => {
+      const verifier = createVerifier(verifierOptions)
+      const authenticator = createAuthenticator({ verifier })
+      const first = authenticator.authenticateEager(bearer(token)) as AuthContext
+      expect(first.subject).to.equal('johndoe')
+      verifier.revocations.revoke(String(first.claims.jti))
+      await authError(authenticator.authenticateEager(bearer(token)) as Promise<unknown>, 'token_revoked')
+      expect((thrown(() => authenticator.authenticateSync(bearer(token))) as AuthError).code).to.equal('token_revoked')
+    })
+
+    it('turns a throwing custom source into a rejection, not a throw', async () => {
+      const broken = { name: 'broken', read: () => ({ kind: 'weird' }) as never }
+      const authenticator = createAuthenticator({ ...verifierOptions, sources: [broken] })
+      const eager = authenticator.authenticateEager({ headers: {} })
+      expect(eager).to.be.instanceOf(Promise)
+      expect(await rejects(eager as Promise<unknown>)).to.be.instanceOf(TypeError)
+      expect(await rejects(authenticator.authenticate({ headers: {} }))).to.be.instanceOf(TypeError)
+    })
+  })
+
   describe('options', () => {
     it('refuses a verifier together with verifier options, naming them', () => {
       expect(() => createAuthenticator({ verifier: stubVerifier(), issuer: 'x', keys: {} })).to.throw(TypeError, /"verifier".*"issuer", "keys"/)
@@ -174,6 +279,8 @@ describe('createAuthenticator', () => {
     it('refuses an unknown checkOrigin value', () => {
       const authenticator = createAuthenticator({ verifier: stubVerifier() })
       expect(() => authenticator.authenticate({ headers: {} }, { checkOrigin: 'never' as never })).to.throw(TypeError, /"checkOrigin"/)
+      expect(() => authenticator.authenticateEager({ headers: {} }, { checkOrigin: 'never' as never })).to.throw(TypeError, /"checkOrigin"/)
+      expect(() => authenticator.authenticateSync({ headers: {} }, { checkOrigin: 'never' as never })).to.throw(TypeError, /"checkOrigin"/)
     })
   })
 })
