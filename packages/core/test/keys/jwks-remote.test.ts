@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { gzipSync } from 'node:zlib'
 import { createManualClock, type ManualClock } from '../../src/clock.js'
 import { createKeyStore, type KeyStore } from '../../src/keys/index.js'
 import type { RemoteJwksOptions, VerifierEvent } from '../../src/types.js'
@@ -171,6 +172,31 @@ describe('keys: remote JWKS', () => {
     await refusal(() => small.select({ alg: 'RS256', kid: rs.kid }, {}), 'keys_unavailable')
     const exact = remote({ maxResponseSize: body.length })
     expect(await exact.select({ alg: 'RS256', kid: rs.kid }, {})).to.have.length(1)
+  })
+
+  it('bounds the whole exchange by the timeout: a body dripped a byte at a time is cut off', async () => {
+    server.behaviour = 'custom'
+    const drips = new Set<NodeJS.Timeout>()
+    server.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).write('{"keys":[')
+      const drip = setInterval(() => res.write(' '), 20)
+      drips.add(drip)
+      res.on('close', () => clearInterval(drip))
+    }
+    const s = remote({ timeout: 300 })
+    await refusal(() => s.select({ alg: 'RS256', kid: rs.kid }, {}), 'keys_unavailable')
+    for (const drip of drips) clearInterval(drip)
+    expect(events).to.deep.equal([{ type: 'jwks_fetch_failed', url: server.url, error: 'no response within 300 ms' }])
+  })
+
+  it('applies maxResponseSize to the decompressed body: a gzip bomb is refused', async () => {
+    // 16 MiB of spaces compress to about 16 KiB; fetch decompresses transparently.
+    const bomb = gzipSync(Buffer.concat([Buffer.from('{"keys":['), Buffer.alloc(16 * 2 ** 20, 0x20), Buffer.from(']}')]))
+    server.behaviour = 'custom'
+    server.handler = (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(bomb.length) }).end(bomb)
+    const s = remote({ maxResponseSize: 256 * 1024 })
+    await refusal(() => s.select({ alg: 'RS256', kid: rs.kid }, {}), 'keys_unavailable')
+    expect(events).to.deep.equal([{ type: 'jwks_fetch_failed', url: server.url, error: 'response larger than 262144 bytes' }])
   })
 
   it('refuses malformed documents, error statuses and redirects', async () => {
