@@ -296,6 +296,25 @@ describe('createVerifier', () => {
       expect(seen).to.deep.equal(['jti-frozen', 'jti-frozen'])
     })
 
+    it('caches no failure: 20,000 distinct forged tokens neither evict a good entry nor fill the cache', async () => {
+      const { verifier, runs } = counting({ cache: { max: 4 } })
+      const good = await token()
+      verifier.verifySync(good)
+      const [header, , signature] = good.split('.') as [string, string, string]
+      let refused = 0
+      for (let i = 0; i < 20_000; i++) {
+        const forged = `${header}.${Buffer.from(`{"iss":"${TEST_ISSUER}","n":${i}}`).toString('base64url')}.${signature}`
+        try {
+          verifier.verifySync(forged)
+        } catch (err) {
+          if ((err as AuthError).code === 'invalid_token') refused++
+        }
+      }
+      expect(refused).to.equal(20_000)
+      verifier.verifySync(good)
+      expect(runs()).to.equal(1)
+    })
+
     it('never serves an entry past exp', async () => {
       const { verifier, runs } = counting()
       const t = await token({ exp: NOW + 60 })
