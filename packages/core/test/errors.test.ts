@@ -66,6 +66,13 @@ describe('AuthError', () => {
     expect(new AuthError('server_busy').wwwAuthenticate).to.equal(undefined)
   })
 
+  it('carries no stack frames: cheap to refuse a flood with, and nothing for a host to render', () => {
+    const limit = Error.stackTraceLimit
+    for (const code of AUTH_ERROR_CODES) expect(new AuthError(code).stack, code).to.not.match(/\n\s+at /)
+    expect(Error.stackTraceLimit).to.equal(limit)
+    expect(new Error('x').stack).to.match(/\n\s+at /)
+  })
+
   it('keeps a cause for logs without putting it in the message or the body', () => {
     const cause = new Error('socket hang up')
     const err = new AuthError('keys_unavailable', undefined, { cause })
