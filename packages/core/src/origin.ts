@@ -31,12 +31,62 @@ export function requestOrigin(view: RequestView): URL | undefined {
   return referer === undefined ? undefined : originOf(referer)
 }
 
+/** What the origin check reads of an origin. */
+interface OriginParts {
+  readonly origin: string
+  readonly protocol: string
+  readonly hostname: string
+  readonly port: string
+  /** Remembered answers of {@link matchesHost}, by `Host` value. */
+  hosts?: Map<string, boolean>
+}
+
 /** Same host as the `Host` header, comparing ports with the scheme's default filled in. */
-function matchesHost(origin: URL, host: string): boolean {
+function matchesHost(origin: OriginParts, host: string): boolean {
   const hostUrl = originOf(`${origin.protocol}//${host}`)
   if (hostUrl === undefined || hostUrl.username !== '' || hostUrl.pathname !== '/' || hostUrl.search !== '' || hostUrl.hash !== '') return false
   const defaultPort = DEFAULT_PORTS[origin.protocol]
   return hostUrl.hostname === origin.hostname && (hostUrl.port || defaultPort) === (origin.port || defaultPort)
+}
+
+// Parsing a URL costs more than the rest of a cached authentication; browsers send a few distinct
+// Origin and Host values, so short ones are remembered in small maps, cleared when full.
+const REMEMBERED_MAX = 256
+const REMEMBERED_HOSTS_MAX = 16
+const REMEMBERED_LENGTH_MAX = 256
+const rememberedOrigins = new Map<string, OriginParts | null>()
+
+function partsOf(text: string): OriginParts | null {
+  const url = originOf(text)
+  return url === undefined ? null : { origin: url.origin, protocol: url.protocol, hostname: url.hostname, port: url.port }
+}
+
+function requestOriginParts(view: RequestView): OriginParts | null {
+  const origin = singleHeader(view, 'origin')
+  if (origin === undefined) {
+    const referer = singleHeader(view, 'referer')
+    return referer === undefined ? null : partsOf(referer)
+  }
+  if (origin.length > REMEMBERED_LENGTH_MAX) return partsOf(origin)
+  let parts = rememberedOrigins.get(origin)
+  if (parts === undefined) {
+    parts = partsOf(origin)
+    if (rememberedOrigins.size >= REMEMBERED_MAX) rememberedOrigins.clear()
+    rememberedOrigins.set(origin, parts)
+  }
+  return parts
+}
+
+function matchesHostRemembered(origin: OriginParts, host: string): boolean {
+  if (host.length > REMEMBERED_LENGTH_MAX) return matchesHost(origin, host)
+  const hosts = (origin.hosts ??= new Map())
+  let same = hosts.get(host)
+  if (same === undefined) {
+    same = matchesHost(origin, host)
+    if (hosts.size >= REMEMBERED_HOSTS_MAX) hosts.clear()
+    hosts.set(host, same)
+  }
+  return same
 }
 
 const normalizedLists = new WeakMap<readonly string[], ReadonlySet<string>>()
@@ -81,12 +131,12 @@ export function assertOriginRule(option: string, rule: unknown): asserts rule is
  * ```
  */
 export function isOriginAllowed(view: RequestView, rule: OriginRule | undefined): boolean {
-  const origin = requestOrigin(view)
-  if (origin === undefined) return false
+  const origin = requestOriginParts(view)
+  if (origin === null) return false
   if (rule === undefined) {
     // HTTP/2 requests may carry `:authority` instead of `Host` (RFC 9113 §8.3.1).
     const host = singleHeader(view, 'host') ?? singleHeader(view, ':authority')
-    return host !== undefined && matchesHost(origin, host)
+    return host !== undefined && matchesHostRemembered(origin, host)
   }
   if (typeof rule === 'function') return rule(origin.origin) === true
   return normalizedOrigins(rule).has(origin.origin)

@@ -49,6 +49,41 @@ describe('isOriginAllowed', () => {
     })
   })
 
+  describe('remembered parses', () => {
+    it('answers each Host on its own for one remembered Origin, in any order', () => {
+      const origin = 'https://remembered.example'
+      const cases: Array<[string, boolean]> = [
+        ['remembered.example', true],
+        ['evil.example', false],
+        ['remembered.example:443', true],
+        ['remembered.example:8443', false],
+        ['remembered.example', true],
+        ['evil.example', false],
+      ]
+      for (let round = 0; round < 2; round++) {
+        for (const [host, allowed] of cases) expect(isOriginAllowed(view({ host, origin }), undefined), host).to.equal(allowed)
+      }
+      expect(isOriginAllowed(view({ host: 'evil.example', origin: 'https://evil.example' }), undefined)).to.equal(true)
+      expect(isOriginAllowed(view({ host: 'remembered.example', origin }), ['https://other.example'])).to.equal(false)
+      expect(isOriginAllowed(view({ host: 'remembered.example', origin }), [origin])).to.equal(true)
+    })
+
+    it('stays right past its limits: many origins, many hosts, long values', () => {
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < 600; i++) {
+          const host = `h${i}.example`
+          expect(isOriginAllowed(view({ host, origin: `https://${host}` }), undefined)).to.equal(true)
+          expect(isOriginAllowed(view({ host, origin: `https://x${host}` }), undefined)).to.equal(false)
+          expect(isOriginAllowed(view({ host: `h${i}.example`, origin: 'https://shared.example' }), undefined)).to.equal(false)
+        }
+      }
+      const long = `${'a'.repeat(300)}.example`
+      expect(isOriginAllowed(view({ host: long, origin: `https://${long}` }), undefined)).to.equal(true)
+      expect(isOriginAllowed(view({ host: long, origin: 'https://shared.example' }), undefined)).to.equal(false)
+      expect(isOriginAllowed(view({ host: 'shared.example', origin: 'https://shared.example' }), undefined)).to.equal(true)
+    })
+  })
+
   describe('a list of origins', () => {
     const allowed = ['https://app.example', 'http://localhost:5173']
     it('allows exactly the listed origins, whatever the request host', () => {
