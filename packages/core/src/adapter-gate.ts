@@ -58,9 +58,11 @@ export interface AdapterGate {
   skips(view: RequestView): boolean
   /**
    * Authenticates `view` and records the outcome against `request` (the host's own request
-   * object), which the guards after it read with {@link checkGuard}.
+   * object), which the guards after it read with {@link checkGuard}. Like the authenticator's
+   * `authenticateEager`: the AuthContext itself when nothing had to wait, else a Promise; a
+   * refusal is always a rejected Promise.
    */
-  authenticate(request: object, view: RequestView): Promise<AuthContext | undefined>
+  authenticate(request: object, view: RequestView): AuthContext | undefined | Promise<AuthContext | undefined>
   /** How to answer an error `authenticate` rejected with. */
   refusal(err: unknown): Refusal
 }
@@ -71,11 +73,16 @@ export interface AdapterGate {
  *
  * @example
  * ```ts
- * const gate = createAdapterGate(options, 'next')
- * return (req, res, next) => {
- *   const view = toRequestView(req)
+ * const gate = createAdapterGate(options, 'throw')
+ * return async (ctx, next) => {
+ *   const view = toRequestView(ctx)
  *   if (gate.skips(view)) return next()
- *   gate.authenticate(req, view).then((auth) => { req.auth = auth; next() }, (err) => answer(gate.refusal(err), res, next))
+ *   try {
+ *     ctx.state.auth = await gate.authenticate(ctx, view)
+ *   } catch (err) {
+ *     return answer(gate.refusal(err), ctx)
+ *   }
+ *   return next()
  * }
  * ```
  */
@@ -91,11 +98,13 @@ export function createAdapterGate<HandOff extends string>(options: AdapterGateOp
   return Object.freeze({
     authenticator,
     skips: (view: RequestView) => passPreflight && isPreflight(view),
-    authenticate(request: object, view: RequestView): Promise<AuthContext | undefined> {
-      return authenticator.authenticate(view).then((auth) => {
+    authenticate(request: object, view: RequestView): AuthContext | undefined | Promise<AuthContext | undefined> {
+      const admit = (auth: AuthContext | undefined) => {
         bindings.set(request, { ...settings, auth })
         return auth
-      })
+      }
+      const result = authenticator.authenticateEager(view)
+      return result instanceof Promise ? result.then(admit) : admit(result)
     },
     refusal: (err: unknown) => refusalOf(settings, err),
   })

@@ -42,9 +42,20 @@ describe('createAdapterGate()', () => {
     expect(createAdapterGate(options({ preflight: 'pass' }), 'next').skips({ headers: {}, method: 'OPTIONS' })).to.equal(false)
   })
 
+  it('returns the context itself when nothing had to wait, a Promise otherwise', async () => {
+    const request = {}
+    const view = await bearer()
+    const sync = createAdapterGate(options(), 'next').authenticate(request, view)
+    expect(sync).not.to.be.instanceOf(Promise)
+    expect((sync as { subject?: string }).subject).to.equal('johndoe')
+    const waiting = createAdapterGate(options({ isRevoked: async () => false }), 'next').authenticate({}, view)
+    expect(waiting).to.be.instanceOf(Promise)
+    expect((await waiting)?.subject).to.equal('johndoe')
+  })
+
   it('answers an AuthError directly by default, with the realm filled in', async () => {
     const gate = createAdapterGate(options(), 'next')
-    const err = respondError(gate.refusal(await rejects(gate.authenticate({}, { headers: {} }))))
+    const err = respondError(gate.refusal(await rejects(Promise.resolve(gate.authenticate({}, { headers: {} })))))
     expect(err.code).to.equal('credentials_required')
     expect(err.wwwAuthenticate).to.equal('Bearer realm="api"')
   })

@@ -1,6 +1,6 @@
 import { createAdapterGate } from '@hivegate/core'
-import type { AdapterGateOptions } from '@hivegate/core'
-import type { RequestHandler } from 'express'
+import type { AdapterGateOptions, AuthContext } from '@hivegate/core'
+import type { NextFunction, Request, RequestHandler } from 'express'
 import './augment.js'
 import { answer, type ErrorMode } from './answer.js'
 import { toRequestView } from './request-view.js'
@@ -30,12 +30,17 @@ export function hivegate(options: HivegateOptions = {}): RequestHandler {
   return function hivegateMiddleware(req, res, next) {
     const view = toRequestView(req)
     if (gate.skips(view)) return next()
-    gate.authenticate(req, view).then(
-      (auth) => {
-        req.auth = auth
-        next()
-      },
+    const result = gate.authenticate(req, view)
+    // A cached or locally verified token needs no Promise: go on in the same tick.
+    if (!(result instanceof Promise)) return admit(req, result, next)
+    result.then(
+      (auth) => admit(req, auth, next),
       (err: unknown) => answer(gate.refusal(err), res, next),
     )
   }
+}
+
+function admit(req: Request, auth: AuthContext | undefined, next: NextFunction): void {
+  req.auth = auth
+  next()
 }

@@ -30,11 +30,14 @@ export function hivegate(options: HivegateOptions = {}): Middleware {
   return async function hivegateMiddleware(ctx, next) {
     const view = toRequestView(ctx)
     if (gate.skips(view)) return next()
-    let auth
-    try {
-      auth = await gate.authenticate(ctx, view)
-    } catch (err) {
-      return answer(gate.refusal(err), ctx)
+    let auth = gate.authenticate(ctx, view)
+    // A cached or locally verified token needs no Promise: no await, no extra tick.
+    if (auth instanceof Promise) {
+      try {
+        auth = await auth
+      } catch (err) {
+        return answer(gate.refusal(err), ctx)
+      }
     }
     ctx.state.auth = auth
     return next()
