@@ -1,24 +1,16 @@
-import { randomBytes, createHash, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { Claims } from '@hivegate/core'
 import { LoginError } from '../errors.js'
-import { isCrossSiteRequest, isSameOriginPost } from '../fetch-metadata.js'
+import { isSameOriginPost } from '../fetch-metadata.js'
+import { createLoginFlow, equalSecret, type LoginFlow } from '../flow.js'
 import { redirect, type FlowRequest, type FlowResponse } from '../http.js'
-import { createLoginState } from '../login-state.js'
-import { toExpress, toKoa, type FlowHandler } from '../mount.js'
 import { optionalFunction, positiveInteger, requiredString, resolveCommon, resolvePaths } from '../options.js'
 import { validateRedirectUri } from '../redirect-uri.js'
-import { sameOriginReturnTo } from '../return-to.js'
-import { createSessionIssuer } from '../session.js'
 import { parseEndpoint } from '../url-rules.js'
-import type { LoginFlow } from '../flow.js'
 import { callbackPage } from './callback-page.js'
 import { HIVEMP_DEFAULTS, type HivempLoginOptions } from './options.js'
 import { decodeSessionData } from './session-data.js'
 import { verifySessionWithProvider } from './verify-session.js'
-
-function sameSecret(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
-}
 
 /**
  * The HiveMP login: `<base>/login` sends the browser to the provider, the callback page posts
@@ -60,83 +52,50 @@ export function hivempLogin(options: HivempLoginOptions): LoginFlow {
   const maxSessionDataLength = positiveInteger(options.maxSessionDataLength, 'maxSessionDataLength', HIVEMP_DEFAULTS.maxSessionDataLength)
   const onSession = optionalFunction<NonNullable<HivempLoginOptions['onSession']>>(options.onSession, 'onSession')
   const paths = resolvePaths(callbackUrl.pathname, options.basePath)
-  const secure = website.protocol === 'https:'
-  const sessions = createSessionIssuer(options.session, secure, common.clock)
-  const state = createLoginState<{ csrf: string; returnTo: string }>({
-    sealer: common.sealer,
-    cookieName: HIVEMP_DEFAULTS.stateCookieName,
-    path: paths.base === '' ? '/' : paths.base,
-    secure,
-    ttlSeconds: common.loginTtl,
-    maxPendingLogins: common.maxPendingLogins,
-    clock: common.clock,
+  const setup = {
+    common,
+    session: options.session,
+    paths,
+    origin: website.origin,
+    secure: website.protocol === 'https:',
+    stateCookieName: HIVEMP_DEFAULTS.stateCookieName,
+  }
+
+  return createLoginFlow<{ csrf: string; returnTo: string }>(setup, ({ state, returnTo, complete }) => {
+    function login(req: FlowRequest): FlowResponse {
+      const target = returnTo(req)
+      // Re-checked per request: the rule, not just the configuration, guards what goes on the wire.
+      if (!validateRedirectUri(redirectUri, website, dev).ok) throw new LoginError('redirect_uri_invalid')
+      const url = new URL(authorizeUrl)
+      url.searchParams.set('client_id', clientId)
+      url.searchParams.set('redirect_uri', redirectUri)
+      if (role !== undefined) url.searchParams.set('requested_role', role)
+      if (options.showLegacyLoginLink !== undefined) url.searchParams.set('show_legacy_login_link', String(options.showLegacyLoginLink))
+      const cookie = state.start({ csrf: randomBytes(24).toString('base64url'), returnTo: target })
+      return redirect(url.href, [cookie])
+    }
+
+    function showCallbackPage(req: FlowRequest): FlowResponse {
+      const pending = state.read(req)
+      return callbackPage(paths.callback, pending.csrf, randomBytes(16).toString('base64'))
+    }
+
+    async function finish(req: FlowRequest): Promise<FlowResponse> {
+      if (!isSameOriginPost(req, website.origin)) throw new LoginError('origin_not_allowed')
+      const form = await req.readForm(maxBodySize)
+      const pending = state.read(req)
+      if (!equalSecret(form.get('csrf') ?? '', pending.csrf)) throw new LoginError('csrf_mismatch')
+      const session = decodeSessionData(form.get('session') ?? '', maxSessionDataLength)
+      const nowSeconds = Math.floor(common.clock.now() / 1000)
+      if (session.expiry <= nowSeconds) throw new LoginError('session_expired')
+      if (session.projectId !== projectId) throw new LoginError('project_mismatch')
+      state.consume(pending)
+      const confirmed = await verifySessionWithProvider(session, projectId, providerCall)
+      const claims: Claims = { sub: session.accountId, sid: session.id, tnd: tenant, ...(role !== undefined && { role }) }
+      const notAfter = Math.min(session.expiry, confirmed.expiry ?? session.expiry)
+      return complete(claims, pending.returnTo, { run: onSession, event: { session, claims, request: req } }, notAfter)
+    }
+
+    return { login, callback: showCallbackPage, callbackPost: finish }
   })
-  const returnTo = (req: FlowRequest): string =>
-    sameOriginReturnTo(req.query.get('returnTo') ?? undefined, website.origin, common.defaultReturnTo, common.maxReturnToLength)
-
-  function login(req: FlowRequest): FlowResponse {
-    const target = returnTo(req)
-    // Re-checked per request: the rule, not just the configuration, guards what goes on the wire.
-    if (!validateRedirectUri(redirectUri, website, dev).ok) throw new LoginError('redirect_uri_invalid')
-    const url = new URL(authorizeUrl)
-    url.searchParams.set('client_id', clientId)
-    url.searchParams.set('redirect_uri', redirectUri)
-    if (role !== undefined) url.searchParams.set('requested_role', role)
-    if (options.showLegacyLoginLink !== undefined) url.searchParams.set('show_legacy_login_link', String(options.showLegacyLoginLink))
-    const cookie = state.start({ csrf: randomBytes(24).toString('base64url'), returnTo: target })
-    return redirect(url.href, [cookie])
-  }
-
-  function showCallbackPage(req: FlowRequest): FlowResponse {
-    const pending = state.read(req)
-    return callbackPage(paths.callback, pending.csrf, randomBytes(16).toString('base64'))
-  }
-
-  async function finish(req: FlowRequest): Promise<FlowResponse> {
-    if (!isSameOriginPost(req, website.origin)) throw new LoginError('origin_not_allowed')
-    const form = await req.readForm(maxBodySize)
-    const pending = state.read(req)
-    if (!sameSecret(form.get('csrf') ?? '', pending.csrf)) throw new LoginError('csrf_mismatch')
-    const session = decodeSessionData(form.get('session') ?? '', maxSessionDataLength)
-    const nowSeconds = Math.floor(common.clock.now() / 1000)
-    if (session.expiry <= nowSeconds) throw new LoginError('session_expired')
-    if (session.projectId !== projectId) throw new LoginError('project_mismatch')
-    state.consume(pending)
-    const confirmed = await verifySessionWithProvider(session, projectId, providerCall)
-    const claims: Claims = { sub: session.accountId, sid: session.id, tnd: tenant, ...(role !== undefined && { role }) }
-    const issued = sessions.issue(claims, Math.min(session.expiry, confirmed.expiry ?? session.expiry))
-    if (onSession !== undefined) {
-      try {
-        await onSession({ session, claims, request: req })
-      } catch (err) {
-        throw new LoginError('session_hook_failed', undefined, { cause: err })
-      }
-    }
-    return redirect(pending.returnTo, [issued.cookie, state.clear()])
-  }
-
-  const handle: FlowHandler = async (req) => {
-    if (req.path === paths.login) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw new LoginError('method_not_allowed')
-      return login(req)
-    }
-    if (req.path === paths.callback) {
-      if (req.method === 'GET' || req.method === 'HEAD') return showCallbackPage(req)
-      if (req.method === 'POST') return finish(req)
-      throw new LoginError('method_not_allowed')
-    }
-    if (req.path === paths.logout) {
-      if (req.method !== 'GET' && req.method !== 'POST') throw new LoginError('method_not_allowed')
-      if (isCrossSiteRequest(req, website.origin)) throw new LoginError('origin_not_allowed')
-      return redirect(returnTo(req), [sessions.clear()])
-    }
-    return undefined
-  }
-
-  return {
-    paths: Object.freeze({ login: paths.login, callback: paths.callback, logout: paths.logout }),
-    handle,
-    express: () => toExpress(handle, common.onError),
-    koa: () => toKoa(handle, common.onError),
-  }
 }

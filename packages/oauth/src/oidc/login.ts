@@ -1,14 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import * as oauth from 'oauth4webapi'
 import { LoginError } from '../errors.js'
-import { isCrossSiteRequest } from '../fetch-metadata.js'
-import type { LoginFlow } from '../flow.js'
+import { createLoginFlow, equalSecret, type LoginFlow } from '../flow.js'
 import { redirect, type FlowRequest, type FlowResponse } from '../http.js'
-import { createLoginState } from '../login-state.js'
-import { toExpress, toKoa, type FlowHandler } from '../mount.js'
 import { optionalFunction, positiveInteger, requiredString, resolveCommon, resolvePaths } from '../options.js'
-import { sameOriginReturnTo } from '../return-to.js'
-import { createSessionIssuer } from '../session.js'
 import { parseEndpoint } from '../url-rules.js'
 import { createDiscovery, requestOptions } from './discovery.js'
 import { createIdTokenSignatureCheck } from './id-token-signature.js'
@@ -17,10 +11,6 @@ import { OIDC_DEFAULTS, type ClaimsMapper, type OidcLoginOptions } from './optio
 import { providerFailure } from './provider-errors.js'
 
 const PROTOCOL_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'request', 'request_uri'])
-
-function equalSecret(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
-}
 
 function clientAuthentication(options: OidcLoginOptions): oauth.ClientAuth {
   const method = options.clientAuthMethod ?? (options.clientSecret === undefined ? 'none' : 'client_secret_basic')
@@ -68,94 +58,64 @@ export function oidcLogin(options: OidcLoginOptions): LoginFlow {
   const discover = createDiscovery(issuer, insecure, timeout)
   const checkSignature = createIdTokenSignatureCheck(client.client_id, insecure, timeout, common.clock)
   const paths = resolvePaths(redirectUri.pathname, options.basePath)
-  const secure = redirectUri.protocol === 'https:'
-  const sessions = createSessionIssuer(options.session, secure, common.clock)
-  const state = createLoginState<{ state: string; nonce: string; verifier: string; returnTo: string }>({
-    sealer: common.sealer,
-    cookieName: OIDC_DEFAULTS.stateCookieName,
-    path: paths.base === '' ? '/' : paths.base,
-    secure,
-    ttlSeconds: common.loginTtl,
-    maxPendingLogins: common.maxPendingLogins,
-    clock: common.clock,
-  })
-  const returnTo = (req: FlowRequest): string =>
-    sameOriginReturnTo(req.query.get('returnTo') ?? undefined, redirectUri.origin, common.defaultReturnTo, common.maxReturnToLength)
-
-  async function login(req: FlowRequest): Promise<FlowResponse> {
-    const target = returnTo(req)
-    const as = await discover()
-    if (as.authorization_endpoint === undefined) throw new LoginError('provider_error', 'The provider has no authorization endpoint')
-    const verifier = oauth.generateRandomCodeVerifier()
-    const pending = { state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce(), verifier, returnTo: target }
-    const url = new URL(as.authorization_endpoint)
-    for (const [name, value] of Object.entries(extra)) url.searchParams.set(name, value)
-    url.searchParams.set('client_id', client.client_id)
-    url.searchParams.set('redirect_uri', redirectUri.href)
-    url.searchParams.set('response_type', 'code')
-    url.searchParams.set('scope', scope)
-    url.searchParams.set('state', pending.state)
-    url.searchParams.set('nonce', pending.nonce)
-    url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier))
-    url.searchParams.set('code_challenge_method', 'S256')
-    return redirect(url.href, [state.start(pending)])
+  const setup = {
+    common,
+    session: options.session,
+    paths,
+    origin: redirectUri.origin,
+    secure: redirectUri.protocol === 'https:',
+    stateCookieName: OIDC_DEFAULTS.stateCookieName,
   }
 
-  async function callback(req: FlowRequest): Promise<FlowResponse> {
-    const pending = state.read(req)
-    if (!equalSecret(req.query.get('state') ?? '', pending.state)) throw new LoginError('state_mismatch')
-    state.consume(pending)
-    const as = await discover()
-    let params: URLSearchParams
-    try {
-      params = oauth.validateAuthResponse(as, client, req.query, pending.state)
-    } catch (err) {
-      if (err instanceof oauth.AuthorizationResponseError) {
-        throw new LoginError(err.error === 'access_denied' ? 'access_denied' : 'authorization_error', undefined, { cause: err })
-      }
-      throw new LoginError('authorization_error', 'The authorization response is not valid', { cause: err })
+  return createLoginFlow<{ state: string; nonce: string; verifier: string; returnTo: string }>(setup, ({ state, returnTo, complete }) => {
+    async function login(req: FlowRequest): Promise<FlowResponse> {
+      const target = returnTo(req)
+      const as = await discover()
+      if (as.authorization_endpoint === undefined) throw new LoginError('provider_error', 'The provider has no authorization endpoint')
+      const verifier = oauth.generateRandomCodeVerifier()
+      const pending = { state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce(), verifier, returnTo: target }
+      const url = new URL(as.authorization_endpoint)
+      for (const [name, value] of Object.entries(extra)) url.searchParams.set(name, value)
+      url.searchParams.set('client_id', client.client_id)
+      url.searchParams.set('redirect_uri', redirectUri.href)
+      url.searchParams.set('response_type', 'code')
+      url.searchParams.set('scope', scope)
+      url.searchParams.set('state', pending.state)
+      url.searchParams.set('nonce', pending.nonce)
+      url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier))
+      url.searchParams.set('code_challenge_method', 'S256')
+      return redirect(url.href, [state.start(pending)])
     }
-    const request = requestOptions(insecure, timeout)
-    let tokens: oauth.TokenEndpointResponse
-    try {
-      const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, redirectUri.href, pending.verifier, request)
-      tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: pending.nonce, requireIdToken: true })
-    } catch (err) {
-      throw providerFailure(err, 'token', request.signal)
-    }
-    const idToken = oauth.getValidatedIdTokenClaims(tokens)
-    if (idToken === undefined || typeof tokens.id_token !== 'string') throw new LoginError('id_token_invalid')
-    await checkSignature(as, tokens.id_token)
-    const claims = await mapSessionClaims(idToken, { tokens, request: req }, mapper, tenant)
-    const issued = sessions.issue(claims)
-    if (onSession !== undefined) {
+
+    async function callback(req: FlowRequest): Promise<FlowResponse> {
+      const pending = state.read(req)
+      if (!equalSecret(req.query.get('state') ?? '', pending.state)) throw new LoginError('state_mismatch')
+      state.consume(pending)
+      const as = await discover()
+      let params: URLSearchParams
       try {
-        await onSession({ claims, idToken, tokens, request: req })
+        params = oauth.validateAuthResponse(as, client, req.query, pending.state)
       } catch (err) {
-        throw new LoginError('session_hook_failed', undefined, { cause: err })
+        if (err instanceof oauth.AuthorizationResponseError) {
+          throw new LoginError(err.error === 'access_denied' ? 'access_denied' : 'authorization_error', undefined, { cause: err })
+        }
+        throw new LoginError('authorization_error', 'The authorization response is not valid', { cause: err })
       }
+      const request = requestOptions(insecure, timeout)
+      let tokens: oauth.TokenEndpointResponse
+      try {
+        const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, redirectUri.href, pending.verifier, request)
+        tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: pending.nonce, requireIdToken: true })
+      } catch (err) {
+        throw providerFailure(err, 'token', request.signal)
+      }
+      const idToken = oauth.getValidatedIdTokenClaims(tokens)
+      if (idToken === undefined || typeof tokens.id_token !== 'string') throw new LoginError('id_token_invalid')
+      await checkSignature(as, tokens.id_token)
+      const claims = await mapSessionClaims(idToken, { tokens, request: req }, mapper, tenant)
+      return complete(claims, pending.returnTo, { run: onSession, event: { claims, idToken, tokens, request: req } })
     }
-    return redirect(pending.returnTo, [issued.cookie, state.clear()])
-  }
 
-  const handle: FlowHandler = async (req) => {
-    const route = req.path === paths.login ? login : req.path === paths.callback ? callback : undefined
-    if (route !== undefined) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw new LoginError('method_not_allowed')
-      return route(req)
-    }
-    if (req.path === paths.logout) {
-      if (req.method !== 'GET' && req.method !== 'POST') throw new LoginError('method_not_allowed')
-      if (isCrossSiteRequest(req, redirectUri.origin)) throw new LoginError('origin_not_allowed')
-      return redirect(returnTo(req), [sessions.clear()])
-    }
-    return undefined
-  }
-
-  return {
-    paths: Object.freeze({ login: paths.login, callback: paths.callback, logout: paths.logout }),
-    handle,
-    express: () => toExpress(handle, common.onError),
-    koa: () => toKoa(handle, common.onError),
-  }
+    return { login, callback }
+  })
 }
