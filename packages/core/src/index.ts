@@ -3,6 +3,7 @@ export type { AuthErrorCode, AuthErrorOptions } from './errors.js'
 export { systemClock, createManualClock } from './clock.js'
 export type { Clock, ManualClock, TimerHandle } from './clock.js'
 export { messageView } from './request-view.js'
+export { incomingMessageView, viewProtocol } from './request-view.js'
 export type { RequestView } from './request-view.js'
 export type {
   Algorithm,

@@ -2,6 +2,8 @@ import { optionTypeError } from './options.js'
 import type { RequestView } from './request-view.js'
 import type { OriginRule } from './types.js'
 
+// Origin schemes a TLS request accepts under the default rule; `ws`/`wss` come from non-browser clients.
+const SECURE_SCHEMES: ReadonlySet<string> = new Set(['https:', 'wss:'])
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' }
 
 function singleHeader(view: RequestView, name: string): string | undefined {
@@ -118,7 +120,11 @@ export function assertOriginRule(option: string, rule: unknown): asserts rule is
 /**
  * Is the request's origin allowed to use the cookie for an unsafe method or a WebSocket upgrade?
  * Reads `Origin`, else the origin of `Referer`. With no rule, the origin's host and port must equal
- * the `Host` header. An array lists the allowed origins exactly; a function decides from the
+ * the `Host` header and, when the view says the request came over TLS (`protocol: 'https'`), the
+ * origin's scheme must be `https`: a page a network attacker injects at `http://` the same host is
+ * not the site. An `https` origin against an `'http'` (or unknown) request passes, as before: that
+ * is a TLS-terminating proxy the host was not told to trust, and no attacker serves the `https`
+ * page of the site itself. An array lists the allowed origins exactly; a function decides from the
  * serialized origin. `Origin: null`, and a request carrying neither header, are never allowed:
  * every browser sends `Origin` on unsafe methods and on WebSocket handshakes, so a request without
  * it either comes from a client that need not use the cookie (it can send `Authorization: Bearer`)
@@ -127,6 +133,7 @@ export function assertOriginRule(option: string, rule: unknown): asserts rule is
  * @example
  * ```ts
  * isOriginAllowed({ headers: { host: 'api.example', origin: 'https://api.example' } }, undefined) // true
+ * isOriginAllowed({ headers: { host: 'api.example', origin: 'http://api.example' }, protocol: 'https' }, undefined) // false
  * isOriginAllowed(view, ['https://app.example'])
  * ```
  */
@@ -134,6 +141,7 @@ export function isOriginAllowed(view: RequestView, rule: OriginRule | undefined)
   const origin = requestOriginParts(view)
   if (origin === null) return false
   if (rule === undefined) {
+    if (view.protocol === 'https' && !SECURE_SCHEMES.has(origin.protocol)) return false
     // HTTP/2 requests may carry `:authority` instead of `Host` (RFC 9113 §8.3.1).
     const host = singleHeader(view, 'host') ?? singleHeader(view, ':authority')
     return host !== undefined && matchesHostRemembered(origin, host)

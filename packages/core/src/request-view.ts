@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http'
+
 /**
  * What core needs to know of a request, whatever produced it: an Express `req`, a Koa `ctx`, an
  * upgrade `IncomingMessage`, or an auth message on an open connection.
@@ -19,6 +21,45 @@ export interface RequestView {
   readonly method?: string
   /** The text of an auth message on a persistent connection. */
   readonly message?: string
+  /**
+   * How the request reached this server, as the host determines it: `'https'` over TLS (or, only
+   * where the host is configured to trust its proxy, per `X-Forwarded-Proto`), else `'http'`;
+   * undefined when unknown. Named after Express's and Koa's `req.protocol`/`ctx.protocol`. The
+   * default origin rule refuses an `http:` Origin for an `'https'` request: a page a network
+   * attacker injects on the plain-text site must not ride the cookie to the TLS one.
+   */
+  readonly protocol?: 'http' | 'https'
+}
+
+/**
+ * The {@link RequestView.protocol} of a host's protocol name (`req.protocol`, `ctx.protocol`):
+ * `'http'` or `'https'` in any case, anything else undefined (unknown).
+ */
+export function viewProtocol(name: unknown): 'http' | 'https' | undefined {
+  if (typeof name !== 'string') return undefined
+  const lower = name.toLowerCase()
+  return lower === 'https' || lower === 'http' ? lower : undefined
+}
+
+/**
+ * The view of a plain Node request or upgrade (`http`/`https` server, `upgrade` event). Its
+ * `protocol` is `'https'` when the connection itself is TLS (`socket.encrypted`), else `'http'`;
+ * `X-Forwarded-Proto` is never read, since any client can send it.
+ *
+ * @example
+ * ```ts
+ * server.on('upgrade', (req, socket, head) => authenticator.authenticate(incomingMessageView(req), { checkOrigin: 'always' }))
+ * ```
+ */
+export function incomingMessageView(req: IncomingMessage): RequestView {
+  return {
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    url: req.url,
+    method: req.method,
+    // A TLSSocket says `encrypted: true`; a plain net.Socket has no such property.
+    protocol: (req.socket as { encrypted?: unknown } | null)?.encrypted === true ? 'https' : 'http',
+  }
 }
 
 /** A view of an auth message received on an open connection. */

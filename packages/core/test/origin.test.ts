@@ -49,6 +49,45 @@ describe('isOriginAllowed', () => {
     })
   })
 
+  describe('default rule: the scheme the request came over', () => {
+    const over = (protocol: RequestView['protocol'], headers: Record<string, string>): RequestView => ({ headers, method: 'POST', protocol })
+
+    it('refuses an http: origin of the same host for a request that came over TLS', () => {
+      expect(isOriginAllowed(over('https', { host: 'api.example', origin: 'http://api.example' }), undefined)).to.equal(false)
+      expect(isOriginAllowed(over('https', { host: 'api.example:8443', origin: 'http://api.example:8443' }), undefined)).to.equal(false)
+      expect(isOriginAllowed(over('https', { host: 'api.example', referer: 'http://api.example/page' }), undefined)).to.equal(false)
+      expect(isOriginAllowed(over('https', { host: 'api.example:80', origin: 'http://api.example' }), undefined)).to.equal(false)
+    })
+
+    it('allows the same scheme, and an https: origin over plain http (a TLS-terminating proxy)', () => {
+      expect(isOriginAllowed(over('https', { host: 'api.example', origin: 'https://api.example' }), undefined)).to.equal(true)
+      expect(isOriginAllowed(over('https', { host: 'api.example:8443', origin: 'https://api.example:8443' }), undefined)).to.equal(true)
+      expect(isOriginAllowed(over('https', { host: 'api.example', referer: 'https://api.example/page' }), undefined)).to.equal(true)
+      expect(isOriginAllowed(over('http', { host: 'api.example', origin: 'http://api.example' }), undefined)).to.equal(true)
+      expect(isOriginAllowed(over('http', { host: 'api.example', origin: 'https://api.example' }), undefined)).to.equal(true)
+    })
+
+    it('keeps comparing host and port only when the view does not say', () => {
+      expect(isOriginAllowed(over(undefined, { host: 'api.example', origin: 'http://api.example' }), undefined)).to.equal(true)
+      expect(isOriginAllowed(over(undefined, { host: 'api.example', origin: 'https://api.example' }), undefined)).to.equal(true)
+    })
+
+    it('leaves explicit rules alone: a listed http: origin is the app’s choice', () => {
+      expect(isOriginAllowed(over('https', { host: 'api.example', origin: 'http://app.example' }), ['http://app.example'])).to.equal(true)
+      expect(isOriginAllowed(over('https', { host: 'api.example', origin: 'http://app.example' }), (o) => o === 'http://app.example')).to.equal(true)
+    })
+
+    it('answers from the remembered parses whatever scheme asked first, in any order', () => {
+      const origin = 'http://scheme-remembered.example'
+      const host = 'scheme-remembered.example'
+      for (let round = 0; round < 3; round++) {
+        expect(isOriginAllowed(over('http', { host, origin }), undefined)).to.equal(true)
+        expect(isOriginAllowed(over('https', { host, origin }), undefined)).to.equal(false)
+        expect(isOriginAllowed(over(undefined, { host, origin }), undefined)).to.equal(true)
+      }
+    })
+  })
+
   describe('remembered parses', () => {
     it('answers each Host on its own for one remembered Origin, in any order', () => {
       const origin = 'https://remembered.example'
