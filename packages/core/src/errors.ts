@@ -75,10 +75,19 @@ export interface AuthErrorOptions {
   cause?: unknown
 }
 
-// RFC 6750 §3: attribute values are quoted-strings; keep them to printable ASCII without '"' or '\'.
-function quoteAttribute(value: string): string {
+// RFC 6750 §3: `error_description` may hold printable ASCII except '"' and '\', so those are dropped.
+function descriptionAttribute(value: string): string {
   return value.replace(/[^\x20-\x7e]|["\\]/g, '')
 }
+
+// RFC 7235 §2.2: `realm` is any quoted-string, so '"' and '\' are kept as quoted-pairs; the
+// rest outside printable ASCII (CR, LF, non-ASCII) is dropped, never sent as a header line.
+function realmAttribute(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '\\$&')
+}
+
+// A refusal is about one request and one credential: no cache may keep it or serve it to another.
+const REFUSAL_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Cache-Control': 'no-store' })
 
 /**
  * The one error a request fails with, in every package. It renders itself: Express's final
@@ -132,19 +141,23 @@ export class AuthError extends Error {
   get wwwAuthenticate(): string | undefined {
     if (this.status !== 401 && this.status !== 403 && this.status !== 400) return undefined
     const parts: string[] = []
-    if (this.realm !== undefined) parts.push(`realm="${quoteAttribute(this.realm)}"`)
+    if (this.realm !== undefined) parts.push(`realm="${realmAttribute(this.realm)}"`)
     const error = this.rfc6750Error
     // §3.1: a request that carried no credentials gets a challenge without an error code.
     if (error !== undefined) {
-      parts.push(`error="${error}"`, `error_description="${quoteAttribute(this.message)}"`)
+      parts.push(`error="${error}"`, `error_description="${descriptionAttribute(this.message)}"`)
     }
     return parts.length === 0 ? 'Bearer' : `Bearer ${parts.join(', ')}`
   }
 
-  /** Headers a host copies onto the response (Express finalhandler, Koa ctx.onerror). */
+  /**
+   * Headers every answer to this refusal carries: `Cache-Control: no-store` and, for 400/401/403,
+   * `WWW-Authenticate`. Express's finalhandler and Koa's `ctx.onerror` copy them, and
+   * {@link writeAuthError} sends them, so a handed-off refusal is answered with the same headers.
+   */
   get headers(): Record<string, string> {
     const value = this.wwwAuthenticate
-    return value === undefined ? {} : { 'WWW-Authenticate': value }
+    return value === undefined ? { ...REFUSAL_HEADERS } : { ...REFUSAL_HEADERS, 'WWW-Authenticate': value }
   }
 
   /** The JSON body every adapter answers with. */

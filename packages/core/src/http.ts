@@ -23,7 +23,6 @@ function headersOf(err: AuthError, length: number): Record<string, string | numb
   return {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': length,
-    'Cache-Control': 'no-store',
     ...err.headers,
   }
 }

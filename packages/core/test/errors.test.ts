@@ -38,7 +38,7 @@ describe('AuthError', () => {
     const err = new AuthError('credentials_required')
     expect(err.wwwAuthenticate).to.equal('Bearer')
     err.realm = 'api'
-    expect(err.headers).to.deep.equal({ 'WWW-Authenticate': 'Bearer realm="api"' })
+    expect(err.headers).to.deep.equal({ 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer realm="api"' })
   })
 
   it('names the RFC 6750 error and description for a bad token', () => {
@@ -53,16 +53,28 @@ describe('AuthError', () => {
     expect(new AuthError('insufficient_permission').wwwAuthenticate).to.match(/error="insufficient_scope"/)
   })
 
-  it('keeps quotes, backslashes and control characters out of quoted attributes', () => {
+  it('escapes quotes and backslashes in the realm (RFC 7235 quoted-pair), drops control characters', () => {
+    const err = new AuthError('credentials_required')
+    err.realm = 'my "api" \\ v2\r\nX-Injected: 1'
+    expect(err.wwwAuthenticate).to.equal('Bearer realm="my \\"api\\" \\\\ v2X-Injected: 1"')
+    err.realm = 'ünïcode\t'
+    expect(err.wwwAuthenticate).to.equal('Bearer realm="ncode"')
+  })
+
+  it('keeps quotes, backslashes and control characters out of error_description (RFC 6750 §3)', () => {
     const err = new AuthError('invalid_token', 'bad "value" \\ here\r\nX-Injected: 1')
-    err.realm = 're"al\\m\n'
+    err.realm = 'realm'
     const header = err.wwwAuthenticate!
     expect(header).to.equal('Bearer realm="realm", error="invalid_token", error_description="bad value  hereX-Injected: 1"')
     expect(header).to.not.match(/[\r\n]/)
   })
 
+  it('marks every refusal no-store, so no cache keeps one or serves it to another client', () => {
+    for (const code of AUTH_ERROR_CODES) expect(new AuthError(code).headers['Cache-Control'], code).to.equal('no-store')
+  })
+
   it('sends no challenge for 503 codes', () => {
-    expect(new AuthError('keys_unavailable').headers).to.deep.equal({})
+    expect(new AuthError('keys_unavailable').headers).to.deep.equal({ 'Cache-Control': 'no-store' })
     expect(new AuthError('server_busy').wwwAuthenticate).to.equal(undefined)
   })
 
