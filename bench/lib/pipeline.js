@@ -24,6 +24,12 @@ function viewOf(header) {
   return { headers: { host: '127.0.0.1', authorization: header }, rawHeaders: ['Host', '127.0.0.1', 'Authorization', header], method: 'GET', url: '/' }
 }
 
+// authenticateEager returns the AuthContext itself when nothing had to wait (what the adapters call).
+function eager(made, id, label, group) {
+  if (typeof made.authenticator.authenticateEager !== 'function') return []
+  return [{ id, label, fn: rotating((h) => made.authenticator.authenticateEager(viewOf(h))), group, hivegate: true }]
+}
+
 /** Contenders for the pipeline table; each fn takes the header pool. */
 export async function pipelineContenders(key, token) {
   const floor = createFloor(key.alg, key.verifyKey)
@@ -46,10 +52,12 @@ export async function pipelineContenders(key, token) {
   list.push(
     { id: 'resolve', label: 'hivegate resolve only (Authorization → token)', fn: rotating((h) => on.authenticator.resolve(viewOf(h))), group: 'ref', hivegate: true, noClaims: true },
     { id: 'hgSync', label: 'hivegate verifySync, cache off', fn: freshToken((t) => off.verifier.verifySync(t, 'bearer')), group: 'floor', hivegate: true },
+    ...eager(off, 'authEager', 'hivegate authenticateEager(view), cache off', 'floor'),
     { id: 'auth', label: 'hivegate authenticate(view), cache off', fn: rotating((h) => off.authenticator.authenticate(viewOf(h))), async: true, group: 'floor', hivegate: true },
     { id: 'hgSyncCache', label: 'hivegate verifySync, cache, fresh token string', fn: freshToken((t) => on.verifier.verifySync(t, 'bearer')), group: 'cache', hivegate: true },
     { id: 'hgSyncCacheSame', label: 'hivegate verifySync, cache, the same string object every call', fn: () => on.verifier.verifySync(token, 'bearer'), group: 'ref', hivegate: true },
     { id: 'hgCache', label: 'hivegate verify, cache, fresh token string', fn: freshToken((t) => on.verifier.verify(t, 'bearer')), async: true, group: 'cache', hivegate: true },
+    ...eager(on, 'authEagerCache', 'hivegate authenticateEager(view), cache', 'cache'),
     { id: 'authCache', label: 'hivegate authenticate(view), cache', fn: rotating((h) => on.authenticator.authenticate(viewOf(h))), async: true, group: 'cache', hivegate: true },
   )
   return list
