@@ -475,6 +475,22 @@ export function describeHttpAdapter(name: string, createApp: AppFactory): void {
         expectRefusal(await cookiePost(server, { ...forwarded, Origin: 'https://evil.example' }), 403, 'origin_not_allowed')
         expectRefusal(await cookiePost(server, { ...forwarded, Origin: 'https://internal:3000' }), 403, 'origin_not_allowed')
       })
+
+      it('behind a trusted proxy that says https, refuses an http: Origin of the same host', async () => {
+        const server = app({}, { trustProxy: true })
+        const forwarded = { Host: 'internal:3000', 'X-Forwarded-Host': 'api.example', 'X-Forwarded-Proto': 'https' }
+        expectRefusal(await cookiePost(server, { ...forwarded, Origin: 'http://api.example' }), 403, 'origin_not_allowed')
+        expectRefusal(await cookiePost(server, { ...forwarded, Referer: 'http://api.example/form' }), 403, 'origin_not_allowed')
+        expect((await cookiePost(server, { ...forwarded, Origin: 'https://api.example' })).status).to.equal(200)
+        const plain = { ...forwarded, 'X-Forwarded-Proto': 'http' }
+        expect((await cookiePost(server, { ...plain, Origin: 'http://api.example' })).status).to.equal(200)
+      })
+
+      it('reads X-Forwarded-Proto only from a trusted proxy: over plain http an http: Origin passes as before', async () => {
+        const spoofed = { 'X-Forwarded-Proto': 'https', Origin: 'http://api.example' }
+        expect((await cookiePost(app(), spoofed)).status).to.equal(200)
+        expect((await cookiePost(app(), { Origin: 'https://api.example' })).status).to.equal(200)
+      })
     })
 
     describe('guards against a hostile app state', () => {

@@ -1,4 +1,4 @@
-import type { RequestView } from '@hivegate/core'
+import { viewProtocol, type RequestView } from '@hivegate/core'
 import type { Request } from 'express'
 
 type TrustProxy = (address: string | undefined, hop: number) => boolean
@@ -18,9 +18,19 @@ function forwardedHost(req: Request): string | undefined {
 }
 
 /**
+ * How the request arrived: `req.protocol`, which reads `X-Forwarded-Proto` only when `trust proxy`
+ * trusts the peer; on a bare router (no Express request prototype), the socket's own TLS state.
+ */
+function protocolOf(req: Request): RequestView['protocol'] {
+  const name: unknown = (req.app as Request['app'] | undefined) === undefined ? undefined : req.protocol
+  return viewProtocol(name) ?? ((req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http')
+}
+
+/**
  * The core view of an Express request. Cookies are taken from `req.cookies` when a parser such
  * as cookie-parser filled it; otherwise core reads the `Cookie` header itself. Behind a proxy
- * that `trust proxy` trusts, the origin check compares against `X-Forwarded-Host`, as `req.host` does.
+ * that `trust proxy` trusts, the origin check compares against `X-Forwarded-Host`, as `req.host` does,
+ * and takes the scheme from `X-Forwarded-Proto`, as `req.protocol` does.
  */
 export function toRequestView(req: Request): RequestView {
   const cookies = req.cookies as unknown
@@ -31,5 +41,6 @@ export function toRequestView(req: Request): RequestView {
     cookies: typeof cookies === 'object' && cookies !== null ? (cookies as RequestView['cookies']) : undefined,
     url: req.originalUrl,
     method: req.method,
+    protocol: protocolOf(req),
   }
 }

@@ -99,7 +99,21 @@ for (const [name, express] of EXPRESS_HOSTS) {
         const res = await request(app).get('/whoami').set('Authorization', 'Bearer x.y.z')
         expect(res.status).to.equal(401)
         expect(res.headers['www-authenticate']).to.match(/^Bearer realm="api", error="invalid_token"/)
+        expect(res.headers['cache-control']).to.equal('no-store')
         expect(res.text).not.to.include('x.y.z')
+      })
+
+      it("keeps every handed-off refusal out of caches: the default handler sends err.headers' no-store", async () => {
+        const app = express()
+        app.set('env', 'test')
+        app.use(hivegate(f.options({ errorMode: 'next' })))
+        app.all('/whoami', whoami)
+        const missing = await request(app).get('/whoami')
+        expect(missing.status).to.equal(401)
+        expect(missing.headers['cache-control']).to.equal('no-store')
+        const crossSite = await request(app).post('/whoami').set('Origin', 'https://evil.example').set('Cookie', `hg_token=${await f.token()}`)
+        expect(crossSite.status).to.equal(403)
+        expect(crossSite.headers['cache-control']).to.equal('no-store')
       })
     })
 

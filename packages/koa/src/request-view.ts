@@ -1,10 +1,11 @@
-import type { RequestView } from '@hivegate/core'
+import { viewProtocol, type RequestView } from '@hivegate/core'
 import type { Context } from 'koa'
 
 /**
  * The core view of a Koa request; core reads cookies from the `Cookie` header itself. With
  * `app.proxy` set, the origin check compares against the host Koa reads (`ctx.host`, the first
- * `X-Forwarded-Host`), as the app itself sees it.
+ * `X-Forwarded-Host`), as the app itself sees it; the scheme is `ctx.protocol`, which reads
+ * `X-Forwarded-Proto` only with `app.proxy` set.
  */
 export function toRequestView(ctx: Context): RequestView {
   const { req } = ctx
@@ -14,5 +15,6 @@ export function toRequestView(ctx: Context): RequestView {
     rawHeaders: req.rawHeaders,
     url: ctx.originalUrl,
     method: ctx.method,
+    protocol: viewProtocol(ctx.protocol),
   }
 }

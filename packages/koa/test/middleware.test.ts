@@ -91,8 +91,21 @@ for (const [name, Koa] of KOA_HOSTS) {
         const res = await request(app.callback()).get('/whoami').set('Authorization', 'Bearer x.y.z')
         expect(res.status).to.equal(401)
         expect(res.headers['www-authenticate']).to.match(/^Bearer realm="api", error="invalid_token"/)
+        expect(res.headers['cache-control']).to.equal('no-store')
         expect(res.text).to.be.a('string').and.not.equal('')
         expect(res.text).not.to.include('x.y.z')
+      })
+
+      it("keeps every thrown refusal out of caches: ctx.onerror sends err.headers' no-store", async () => {
+        const app = new Koa()
+        app.use(hivegate(f.options({ errorMode: 'throw' })))
+        app.use(whoami)
+        const missing = await request(app.callback()).get('/whoami')
+        expect(missing.status).to.equal(401)
+        expect(missing.headers['cache-control']).to.equal('no-store')
+        const crossSite = await request(app.callback()).post('/whoami').set('Origin', 'https://evil.example').set('Cookie', `hg_token=${await f.token()}`)
+        expect(crossSite.status).to.equal(403)
+        expect(crossSite.headers['cache-control']).to.equal('no-store')
       })
     })
 
