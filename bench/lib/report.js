@@ -35,8 +35,8 @@ function verifySection(v) {
     out.push(
       '\n### The request pipeline, HS256, in one process',
       'Each call slices the token from one of 1024 distinct `Authorization` header strings, so its hash is not cached and a cache ' +
-        'lookup pays for hashing the whole token, as it does in a server. `authenticate(view)` is what the adapters run per request ' +
-        '(resolver, verifier, origin rule). "µs/call" is 1 / median ops/s. For cached rows, "time × floor" is the per-request CPU ' +
+        'lookup pays for hashing the whole token, as it does in a server. `authenticateEager(view)` is what the adapters run per ' +
+        'request (resolver, verifier, origin rule; the AuthContext itself when nothing had to wait), `authenticate(view)` the same as a Promise. "µs/call" is 1 / median ops/s. For cached rows, "time × floor" is the per-request CPU ' +
         'the http target "≤ 0.1× the floor\'s" asks for, without the network and framework noise.',
       table(['step', 'µs/call', 'IQR', '× floor (speed)', 'time × floor', '× floor + Map'], p.rows.map((r) => [
         r.hivegate ? `**${r.label}**` : r.label, (1e6 / r.opsPerSec.median).toFixed(2), pct(r.opsPerSec.iqrPct), x(r.ratioToFloor), x(1 / r.ratioToFloor), x(r.ratioToFloorMap),
