@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { AuthError, isAuthError, writeAuthError } from '@hivegate/core'
-import type { AuthContext, BuiltInSourceName, RequestView, TokenSource } from '@hivegate/core'
+import { AuthError, incomingMessageView, isAuthError, writeAuthError } from '@hivegate/core'
+import type { AuthContext, BuiltInSourceName, TokenSource } from '@hivegate/core'
 import type { WebSocket, WebSocketServer } from 'ws'
 import { adopt } from './adopt.js'
 import { CLOSINGS, closeReason } from './close-codes.js'
@@ -35,10 +35,6 @@ export interface WsAuth {
   readonly quarantined: number
   /** Stops handling upgrades, removes listeners and timers, and closes every connection it holds (1001). */
   close(): void
-}
-
-function requestView(req: IncomingMessage): RequestView {
-  return { headers: req.headers, rawHeaders: req.rawHeaders, url: req.url, method: req.method }
 }
 
 function checkCloseCode(code: number): number {
@@ -116,7 +112,7 @@ export function createUpgradeHandler(wss: WebSocketServer, options: WsAuthOption
         return
       }
       socket.on('error', swallow)
-      authenticator.authenticate(requestView(req), { checkOrigin: 'always' }).then(
+      authenticator.authenticate(incomingMessageView(req), { checkOrigin: 'always' }).then(
         (auth) => {
           socket.off('error', swallow)
           if (socket.destroyed || closed) return void socket.destroy()
