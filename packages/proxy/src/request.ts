@@ -1,9 +1,12 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
-import { isAuthError, type AuthError, type RequestView } from '@hivegate/core'
+import { incomingMessageView, isAuthError, type AuthError, type RequestView } from '@hivegate/core'
 
-/** The request view core reads. */
+/**
+ * The request view core reads. Its `protocol` is the TLS state of the client's own connection;
+ * `X-Forwarded-Proto` is never read, since any client can send it.
+ */
 export function viewOf(req: IncomingMessage): RequestView {
-  return { headers: req.headers, rawHeaders: req.rawHeaders, url: req.url, method: req.method }
+  return incomingMessageView(req)
 }
 
 /** `err` when it is an AuthError. */
