@@ -14,8 +14,9 @@ class VerifiedAuthContext implements AuthContext {
   readonly subject: string | undefined
   readonly tenant: string | undefined
   readonly expiresAt: number | undefined
+  readonly validUntil: number | undefined
 
-  constructor(token: string, source: string, claims: Readonly<Claims>, permissions: CompiledPermissions) {
+  constructor(token: string, source: string, claims: Readonly<Claims>, permissions: CompiledPermissions, validUntil: number | undefined) {
     this.#token = token
     this.#permissions = permissions
     this.source = source
@@ -23,6 +24,7 @@ class VerifiedAuthContext implements AuthContext {
     this.subject = typeof claims.sub === 'string' ? claims.sub : undefined
     this.tenant = typeof claims.tnd === 'string' ? claims.tnd : undefined
     this.expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : undefined
+    this.validUntil = validUntil
   }
 
   get token(): string {
@@ -39,7 +41,14 @@ class VerifiedAuthContext implements AuthContext {
 
   /** Everything but the token, for logs and API responses. */
   toJSON(): Omit<AuthContext, 'token' | 'can' | 'providesData'> {
-    return { source: this.source, claims: this.claims, subject: this.subject, tenant: this.tenant, expiresAt: this.expiresAt }
+    return {
+      source: this.source,
+      claims: this.claims,
+      subject: this.subject,
+      tenant: this.tenant,
+      expiresAt: this.expiresAt,
+      validUntil: this.validUntil,
+    }
   }
 
   [inspect.custom](): string {
@@ -50,7 +59,8 @@ class VerifiedAuthContext implements AuthContext {
 /**
  * Builds the AuthContext of a verified token. Runs on every verification, cache hits included,
  * so it only copies references: `permissions` is compiled once per token by
- * {@link compilePermissions} and cached with it.
+ * {@link compilePermissions} and cached with it. `validUntil` is the verifier's deadline for the
+ * token (epoch ms; undefined for none); a context built without it has no deadline but `expiresAt`.
  *
  * @example
  * ```ts
@@ -63,6 +73,7 @@ export function createAuthContext(
   source: string,
   claims: Readonly<Claims>,
   permissions: CompiledPermissions,
+  validUntil?: number,
 ): AuthContext {
-  return new VerifiedAuthContext(token, source, claims, permissions)
+  return new VerifiedAuthContext(token, source, claims, permissions, validUntil)
 }

@@ -43,14 +43,39 @@ function isAudienceShape(aud: unknown): boolean {
   return typeof aud === 'string' || (Array.isArray(aud) && aud.every((entry) => typeof entry === 'string'))
 }
 
+/** The outcome of {@link checkRegisteredClaims} for a token it accepts. */
+export interface ClaimVerdict {
+  /**
+   * Epoch ms of the first moment this verifier refuses the token on time grounds (`exp` plus
+   * `clockTolerance`, or `iat` plus `maxTokenAge` plus `clockTolerance`); Infinity when neither applies.
+   */
+  readonly validUntil: number
+  /** False while `nbf` or `iat` is still ahead of the clock (accepted within the tolerance): not cached. */
+  readonly cacheable: boolean
+}
+
+/**
+ * The first epoch ms at which a token with these (checked) dates is refused: the check below
+ * compares whole seconds, so `exp` is refused once `floor(now / 1000) >= exp + tolerance` and an
+ * age once `floor(now / 1000) > iat + maxTokenAge + tolerance`.
+ */
+function refusedFrom(exp: number | undefined, iat: number | undefined, rules: ClaimRules): number {
+  let until = exp === undefined ? Infinity : Math.ceil(exp + rules.tolerance) * 1000
+  if (rules.maxTokenAge !== undefined && iat !== undefined) {
+    const tooOld = (Math.floor(iat + rules.maxTokenAge + rules.tolerance) + 1) * 1000
+    if (tooOld < until) until = tooOld
+  }
+  return until
+}
+
 /**
  * Checks the registered claims of a payload whose signature is valid, at `nowSeconds` (whole
- * seconds, as jose compares). Returns the epoch ms until which the verdict holds (for the cache),
- * or -1 when it must not be cached (not yet valid).
+ * seconds, as jose compares). Returns until when the verdict holds (the AuthContext's
+ * `validUntil`, and the cache entry's lifetime) and whether it may be cached.
  *
  * @throws AuthError `token_expired` for `exp` or `maxTokenAge`, otherwise `invalid_token`
  */
-export function checkRegisteredClaims(claims: Claims, nowSeconds: number, rules: ClaimRules): number {
+export function checkRegisteredClaims(claims: Claims, nowSeconds: number, rules: ClaimRules): ClaimVerdict {
   const tolerance = rules.tolerance
   const exp = numericDate(claims.exp, 'exp')
   const nbf = numericDate(claims.nbf, 'nbf')
@@ -73,13 +98,10 @@ export function checkRegisteredClaims(claims: Claims, nowSeconds: number, rules:
   if (exp !== undefined && exp <= nowSeconds - tolerance) throw new AuthError('token_expired')
   if (nbf !== undefined && nbf > nowSeconds + tolerance) invalid('The token is not valid yet')
   if (iat !== undefined && iat > nowSeconds + tolerance) invalid('The token was issued in the future')
-  let until = exp === undefined ? Infinity : exp * 1000
   if (rules.maxTokenAge !== undefined) {
     if (iat === undefined) invalid('The token lacks the "iat" claim needed to check its age')
-    const latest = iat + rules.maxTokenAge + tolerance
-    if (nowSeconds > latest) throw new AuthError('token_expired', 'The token is too old')
-    if (latest * 1000 < until) until = latest * 1000
+    if (nowSeconds > iat + rules.maxTokenAge + tolerance) throw new AuthError('token_expired', 'The token is too old')
   }
-  if ((nbf !== undefined && nbf > nowSeconds) || (iat !== undefined && iat > nowSeconds)) return -1
-  return until
+  const cacheable = !((nbf !== undefined && nbf > nowSeconds) || (iat !== undefined && iat > nowSeconds))
+  return { validUntil: refusedFrom(exp, iat, rules), cacheable }
 }

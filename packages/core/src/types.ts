@@ -153,6 +153,13 @@ export interface AuthContext {
   readonly tenant: string | undefined
   /** Epoch ms of `exp`, or undefined for a token without one. */
   readonly expiresAt: number | undefined
+  /**
+   * Epoch ms of the first moment the verifier that accepted this token would refuse it on time
+   * grounds: `exp` plus `clockTolerance`, or `iat` plus `maxTokenAge` plus `clockTolerance`,
+   * whichever comes first (whole seconds, as the verifier compares). Undefined when neither
+   * applies. Persistent connections close at it; the verified-token cache drops the token at it.
+   */
+  readonly validUntil: number | undefined
   /** Does `per` grant every letter of `action` on `object` in `realm`? */
   can(realm: string, object: string, action: string): boolean
   /** Does `dpv` list `object` in `realm`? */

@@ -1,6 +1,6 @@
 import { AuthError } from './errors.js'
 import { TokenCache } from './cache.js'
-import { checkRegisteredClaims } from './claims.js'
+import { checkRegisteredClaims, type ClaimVerdict } from './claims.js'
 import { ALGORITHM_SPECS, decodeCompact, verifySignature, type DecodedJws } from './jws.js'
 import { createRevocationList, InMemoryRevocationList } from './revocation.js'
 import { resolveVerifierOptions } from './verifier-options.js'
@@ -26,7 +26,7 @@ export interface VerifierParts {
     onEvent: ((event: VerifierEvent) => void) | undefined
   }): KeySource
   compilePermissions(claims: Claims): CompiledPermissions
-  createAuthContext(token: string, source: string, claims: Readonly<Claims>, permissions: CompiledPermissions): AuthContext
+  createAuthContext(token: string, source: string, claims: Readonly<Claims>, permissions: CompiledPermissions, validUntil: number | undefined): AuthContext
 }
 
 interface Verified {
@@ -34,6 +34,8 @@ interface Verified {
   readonly permissions: CompiledPermissions
   /** `claims.jti`, read once: the revocation check runs on every hit. */
   readonly jti: unknown
+  /** The AuthContext's `validUntil`; also the entry's lifetime in the cache. */
+  readonly validUntil: number | undefined
   /** Version of the built-in revocation list at the last check that found `jti` not revoked. */
   listVersion: number
 }
@@ -97,22 +99,26 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     }
     if (isRevoked !== undefined) {
       const pending = askIsRevoked(isRevoked, hit.claims, sync)
-      if (pending !== undefined) return pending.then(() => createAuthContext(token, source, hit.claims, hit.permissions))
+      if (pending !== undefined) return pending.then(() => createAuthContext(token, source, hit.claims, hit.permissions, hit.validUntil))
     }
-    return createAuthContext(token, source, hit.claims, hit.permissions)
+    return createAuthContext(token, source, hit.claims, hit.permissions, hit.validUntil)
   }
 
-  function admit(token: string, source: string, claims: Claims, until: number): AuthContext {
+  function admit(token: string, source: string, claims: Claims, verdict: ClaimVerdict): AuthContext {
     const permissions = compilePermissions(claims)
+    const until = verdict.validUntil
+    const validUntil = until === Infinity ? undefined : until
     // listVersion -1: the first hit looks the jti up, since a hook may have awaited after the list was checked.
-    if (cache !== undefined && until > currentTime()) cache.set(token, { claims, permissions, jti: claims.jti, listVersion: -1 }, until)
-    return createAuthContext(token, source, claims, permissions)
+    if (cache !== undefined && verdict.cacheable && until > currentTime()) {
+      cache.set(token, { claims, permissions, jti: claims.jti, validUntil, listVersion: -1 }, until)
+    }
+    return createAuthContext(token, source, claims, permissions, validUntil)
   }
 
-  function runClaimsCheck(token: string, source: string, claims: Claims, until: number, sync: boolean): Result {
+  function runClaimsCheck(token: string, source: string, claims: Claims, verdict: ClaimVerdict, sync: boolean): Result {
     const pending = checkClaims === undefined ? undefined : askCheckClaims(checkClaims, claims, sync)
-    if (pending === undefined) return admit(token, source, claims, until)
-    return pending.then(() => admit(token, source, claims, until))
+    if (pending === undefined) return admit(token, source, claims, verdict)
+    return pending.then(() => admit(token, source, claims, verdict))
   }
 
   function finish(token: string, source: string, jws: DecodedJws, keys: readonly VerificationKey[], sync: boolean): Result {
@@ -125,11 +131,11 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     if (!valid) throw new AuthError('invalid_token', 'The token signature is invalid')
     // Frozen once verified: the cached claims are shared by every later request with this token.
     const claims = Object.freeze(jws.claims)
-    const until = checkRegisteredClaims(claims, Math.floor(currentTime() / 1000), rules)
+    const verdict = checkRegisteredClaims(claims, Math.floor(currentTime() / 1000), rules)
     if (revokedByList(claims.jti)) throw new AuthError('token_revoked')
     const pending = isRevoked === undefined ? undefined : askIsRevoked(isRevoked, claims, sync)
-    if (pending === undefined) return runClaimsCheck(token, source, claims, until, sync)
-    return pending.then(() => runClaimsCheck(token, source, claims, until, false))
+    if (pending === undefined) return runClaimsCheck(token, source, claims, verdict, sync)
+    return pending.then(() => runClaimsCheck(token, source, claims, verdict, false))
   }
 
   function run(token: string, source: string, sync: boolean): Result {

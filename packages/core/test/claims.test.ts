@@ -7,9 +7,11 @@ const NOW = 1_900_000_000
 const rules: ClaimRules = { issuers: new Set(['iss']), audiences: new Set(['aud']), requiredClaims: ['tnd'], tolerance: 5, maxTokenAge: undefined }
 const base: Claims = { iss: 'iss', aud: 'aud', tnd: 't', iat: NOW, exp: NOW + 60 }
 
+// validUntil when the verdict may be cached, -1 when not, or the refusal's code.
 function code(claims: Claims, extra: Partial<ClaimRules> = {}): string | number {
   try {
-    return checkRegisteredClaims(claims, NOW, { ...rules, ...extra })
+    const verdict = checkRegisteredClaims(claims, NOW, { ...rules, ...extra })
+    return verdict.cacheable ? verdict.validUntil : -1
   } catch (err) {
     expect(err).to.be.instanceOf(AuthError)
     return (err as AuthError).code
@@ -17,20 +19,28 @@ function code(claims: Claims, extra: Partial<ClaimRules> = {}): string | number 
 }
 
 describe('checkRegisteredClaims', () => {
-  it('returns the epoch ms the verdict holds until: exp, or Infinity without exp', () => {
-    expect(code(base)).to.equal((NOW + 60) * 1000)
+  it('returns the first epoch ms at which the token is refused: exp + tolerance, or Infinity without exp', () => {
+    expect(code(base)).to.equal((NOW + 65) * 1000)
     expect(code({ ...base, exp: undefined })).to.equal(Infinity)
   })
 
   it('expires at exp <= now - tolerance, like jose', () => {
     expect(code({ ...base, exp: NOW - 5 })).to.equal('token_expired')
-    expect(code({ ...base, exp: NOW - 4 })).to.equal((NOW - 4) * 1000)
+    expect(code({ ...base, exp: NOW - 4 })).to.equal((NOW + 1) * 1000)
+  })
+
+  it('rounds a fractional exp + tolerance up to the whole second the check refuses it at', () => {
+    expect(code({ ...base, exp: NOW + 10.25 }, { tolerance: 0.5 })).to.equal((NOW + 11) * 1000)
+    expect(code({ ...base, exp: NOW + 10 }, { tolerance: 0 })).to.equal((NOW + 10) * 1000)
+    expect(code({ ...base, exp: NOW + 1 }, { tolerance: 0 })).to.equal((NOW + 1) * 1000)
+    expect(code({ ...base, exp: NOW }, { tolerance: 0 })).to.equal('token_expired')
   })
 
   it('refuses nbf beyond the tolerance and does not cache a token not valid yet', () => {
     expect(code({ ...base, nbf: NOW + 6 })).to.equal('invalid_token')
     expect(code({ ...base, nbf: NOW + 5 })).to.equal(-1)
-    expect(code({ ...base, nbf: NOW })).to.equal((NOW + 60) * 1000)
+    expect(code({ ...base, nbf: NOW })).to.equal((NOW + 65) * 1000)
+    expect(checkRegisteredClaims({ ...base, nbf: NOW + 5 }, NOW, rules).validUntil).to.equal((NOW + 65) * 1000)
   })
 
   it('refuses iat in the future beyond the tolerance', () => {
@@ -44,7 +54,7 @@ describe('checkRegisteredClaims', () => {
         expect(code({ ...base, [name]: bad }), `${name}=${String(bad)}`).to.equal('invalid_token')
       }
     }
-    expect(code({ ...base, exp: MAX_NUMERIC_DATE })).to.equal(MAX_NUMERIC_DATE * 1000)
+    expect(code({ ...base, exp: MAX_NUMERIC_DATE })).to.equal((MAX_NUMERIC_DATE + 5) * 1000)
     expect(code({ ...base, iat: 0.5 })).to.be.a('number')
   })
 
@@ -63,12 +73,14 @@ describe('checkRegisteredClaims', () => {
     expect(code({ ...base, tnd: null as never })).to.equal('invalid_token')
   })
 
-  it('applies maxTokenAge with the tolerance and shortens the cache lifetime to it', () => {
+  it('applies maxTokenAge with the tolerance and ends validUntil (and the cache lifetime) with it', () => {
     const aged = { maxTokenAge: 30 }
-    expect(code({ ...base, iat: NOW - 35 }, aged)).to.equal((NOW + 0) * 1000)
+    // Accepted while floor(now / 1000) <= iat + maxTokenAge + tolerance: through the whole second NOW.
+    expect(code({ ...base, iat: NOW - 35 }, aged)).to.equal((NOW + 1) * 1000)
     expect(code({ ...base, iat: NOW - 36 }, aged)).to.equal('token_expired')
     expect(code({ ...base, iat: undefined }, aged)).to.equal('invalid_token')
-    expect(code({ ...base, iat: NOW }, aged)).to.equal((NOW + 35) * 1000)
+    expect(code({ ...base, iat: NOW }, aged)).to.equal((NOW + 36) * 1000)
+    expect(code({ ...base, iat: NOW, exp: NOW + 20 }, aged)).to.equal((NOW + 25) * 1000)
   })
 
   it('never quotes a claim value in its description', () => {

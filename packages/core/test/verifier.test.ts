@@ -315,20 +315,18 @@ describe('createVerifier', () => {
       expect(runs()).to.equal(1)
     })
 
-    it('never serves an entry past exp', async () => {
+    it('serves an entry until the verifier would refuse the token (exp + clockTolerance), never past it', async () => {
       const { verifier, runs } = counting()
       const t = await token({ exp: NOW + 60 })
       await verifier.verify(t)
-      clock.advance(59_000)
+      clock.advance(64_999)
+      // Within the tolerance the full check would accept it too: the cache answers the same.
+      await verifier.verify(t)
       await verifier.verify(t)
       expect(runs()).to.equal(1)
-      clock.advance(1_000)
-      // Past exp the entry is dead; the full check still accepts within the tolerance, uncached.
-      await verifier.verify(t)
-      await verifier.verify(t)
-      expect(runs()).to.equal(3)
-      clock.advance(5_000)
+      clock.advance(1)
       expect((await rejects(verifier.verify(t))).code).to.equal('token_expired')
+      expect(runs()).to.equal(1)
     })
 
     it('never serves an entry past maxTokenAge', async () => {
@@ -337,6 +335,25 @@ describe('createVerifier', () => {
       await verifier.verify(t)
       clock.advance(66_000)
       expect((await rejects(verifier.verify(t))).code).to.equal('token_expired')
+    })
+
+    it('gives every context, fresh or cached, the same validUntil the cache entry dies at', async () => {
+      const { verifier } = counting({ maxTokenAge: 60, clockTolerance: 2 })
+      const t = await token({ iat: NOW, exp: NOW + 3600 })
+      const fresh = await verifier.verify(t)
+      expect(fresh.validUntil).to.equal((NOW + 63) * 1000)
+      expect(fresh.expiresAt).to.equal((NOW + 3600) * 1000)
+      clock.advance(62_999)
+      expect((await verifier.verify(t)).validUntil).to.equal((NOW + 63) * 1000)
+      clock.advance(1)
+      expect((await rejects(verifier.verify(t))).code).to.equal('token_expired')
+    })
+
+    it('leaves validUntil undefined for a token no time limit applies to', async () => {
+      const { verifier } = counting()
+      const t = await token({ exp: undefined })
+      expect((await verifier.verify(t)).validUntil).to.equal(undefined)
+      expect(verifier.verifySync(t).validUntil).to.equal(undefined)
     })
 
     it('does not cache a token that is not valid yet', async () => {

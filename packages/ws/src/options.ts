@@ -1,4 +1,4 @@
-import { createAuthenticator, VERIFIER_DEFAULTS } from '@hivegate/core'
+import { createAuthenticator } from '@hivegate/core'
 import type { Authenticator, AuthenticatorOptions, BuiltInSourceName, TokenSource } from '@hivegate/core'
 import { hivekitProtocol, type AuthProtocol } from './wire.js'
 
@@ -18,7 +18,10 @@ export interface QuarantineLimits {
 
 /** Options shared by the WebSocket and the raw TCP variants. */
 export interface ConnectionAuthOptions extends AuthenticatorOptions, QuarantineLimits {
-  /** An authenticator built elsewhere; excludes the verifier and resolver options. */
+  /**
+   * An authenticator built elsewhere; excludes the verifier and resolver options. Trusted
+   * connections close at the `validUntil` its verifier gives each token.
+   */
   authenticator?: Authenticator
   /** Auth-message parser and reply format. Default {@link hivekitProtocol}. */
   protocol?: AuthProtocol
@@ -38,19 +41,16 @@ export interface ResolvedConnectionOptions {
   readonly authenticator: Authenticator
   readonly protocol: AuthProtocol
   readonly limits: Readonly<Required<QuarantineLimits>>
-  /** How long past `exp` the verifier still accepts a token, ms: trusted connections close then. */
-  readonly expiryGraceMs: number
 }
 
-// The verifier refuses a token once floor(now / 1000) - clockTolerance >= exp.
 const MAX_CLOCK_TOLERANCE = 86_400
 
-function expiryGrace(tolerance: unknown): number {
-  if (tolerance === undefined) return Math.ceil(VERIFIER_DEFAULTS.clockTolerance) * 1000
+// Deprecated beside `authenticator`: still validated so a typo fails, but the deadline is the verifier's.
+function checkIgnoredClockTolerance(tolerance: unknown): void {
+  if (tolerance === undefined) return
   if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0 || tolerance > MAX_CLOCK_TOLERANCE) {
     throw new RangeError(`"clockTolerance" must be a number of seconds from 0 to ${MAX_CLOCK_TOLERANCE}`)
   }
-  return Math.ceil(tolerance) * 1000
 }
 
 const OWN_KEYS = [
@@ -103,8 +103,8 @@ export function resolveConnectionOptions(
     authenticator = createAuthenticator(core as AuthenticatorOptions)
   } else if (typeof authenticator.authenticate !== 'function' || authenticator.verifier === undefined) {
     throw new TypeError('"authenticator" must be an Authenticator from createAuthenticator()')
+  } else {
+    checkIgnoredClockTolerance(options.clockTolerance)
   }
-  // With a ready authenticator, `clockTolerance` here must repeat the one it was built with.
-  const expiryGraceMs = expiryGrace(options.clockTolerance)
-  return { authenticator, protocol, limits: Object.freeze(limits), expiryGraceMs }
+  return { authenticator, protocol, limits: Object.freeze(limits) }
 }

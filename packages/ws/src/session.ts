@@ -29,13 +29,21 @@ export interface SessionContext<H> {
   readonly protocol: AuthProtocol
   readonly limits: Readonly<Required<QuarantineLimits>>
   readonly registry: Registry<H>
-  /** ms past `exp` during which the verifier still accepts the token (its clockTolerance). */
-  readonly expiryGraceMs: number
   /** Called once, when the connection becomes trusted, after the success reply. */
   readonly onTrusted: (session: Session<H>) => void
 }
 
-// Node clamps longer timeouts to 1 ms; long-lived tokens re-arm until their exp is due.
+/**
+ * When the verifier stops accepting the connection's token: its own `validUntil` (exp and
+ * maxTokenAge, each with its clockTolerance), so a socket never outlives what a new verification
+ * would allow. A context from a verifier that does not give one falls back to `expiresAt`.
+ */
+function deadlineOf(auth: AuthContext | undefined): number | undefined {
+  if (auth === undefined) return undefined
+  return typeof auth.validUntil === 'number' ? auth.validUntil : auth.expiresAt
+}
+
+// Node clamps longer timeouts to 1 ms; long-lived tokens re-arm until their deadline is due.
 const MAX_TIMER_MS = 2 ** 31 - 1
 const NONE: SourceOutcome = Object.freeze({ kind: 'none' })
 
@@ -211,11 +219,9 @@ export class Session<H> implements Tracked<H> {
   #armExpiry(): void {
     this.#clock.clearTimeout(this.#timer)
     this.#timer = undefined
-    const expiresAt = this.auth?.expiresAt
-    if (expiresAt === undefined) return
-    // Close when the verifier would refuse the token, not before: a token it accepted within
-    // clockTolerance must not be closed the moment it is trusted.
-    const wait = expiresAt + this.ctx.expiryGraceMs - this.#clock.now()
+    const deadline = deadlineOf(this.auth)
+    if (deadline === undefined) return
+    const wait = deadline - this.#clock.now()
     if (wait <= 0) return this.close(new AuthError('token_expired'))
     this.#timer = this.#clock.setTimeout(() => this.#armExpiry(), Math.min(wait, MAX_TIMER_MS))
   }

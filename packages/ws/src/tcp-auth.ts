@@ -111,7 +111,7 @@ export function attachTcpAuth(server: Server, options: TcpAuthOptions): TcpAuth 
     options?.maxLineLength === undefined ? DEFAULT_MAX_LINE_LENGTH : positiveInteger('maxLineLength', options.maxLineLength)
   const closeTimeout =
     options?.closeTimeout === undefined ? DEFAULT_CLOSE_TIMEOUT : positiveInteger('closeTimeout', options.closeTimeout)
-  const { authenticator, protocol, limits, expiryGraceMs } = resolveConnectionOptions(options, ['authMessage'])
+  const { authenticator, protocol, limits } = resolveConnectionOptions(options, ['authMessage'])
   const verifier = authenticator.verifier
   const registry = new Registry<TcpConnection>(limits.maxQuarantined, verifier.revocations)
   const sessions = new Set<Session<TcpConnection>>()
@@ -136,7 +136,6 @@ export function attachTcpAuth(server: Server, options: TcpAuthOptions): TcpAuth 
         protocol,
         limits,
         registry,
-        expiryGraceMs,
         onTrusted: (s) => events.emit('connection', conn, s.auth),
       },
     )

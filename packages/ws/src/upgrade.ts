@@ -70,13 +70,13 @@ export function createUpgradeHandler(wss: WebSocketServer, options: WsAuthOption
   }
   const sources: Array<BuiltInSourceName | TokenSource> = ['cookie', 'bearer']
   if (prefix !== undefined) sources.push(subprotocolSource(prefix))
-  const { authenticator, protocol, limits, expiryGraceMs } = resolveConnectionOptions(options, sources)
+  const { authenticator, protocol, limits } = resolveConnectionOptions(options, sources)
   const requireCredentials = options.requireCredentialsAtUpgrade === true
   const verifier = authenticator.verifier
   const registry = new Registry<WebSocket>(limits.maxQuarantined, verifier.revocations)
   const quarantined = new Set<Session<WebSocket>>()
   const restoreProtocols = prefix === undefined ? () => {} : hideTokenProtocols(wss, prefix)
-  const context = { verifier, protocol, limits, registry, expiryGraceMs }
+  const context = { verifier, protocol, limits, registry }
   let closed = false
 
   function reject(socket: Duplex, err: AuthError): void {

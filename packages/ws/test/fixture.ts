@@ -45,11 +45,18 @@ export function tokenAt(clock: ManualClock, claims: Record<string, unknown> = {}
   return mint({ key: secret, kid: 'kid-1', now: Math.floor(clock.now() / 1000), claims })
 }
 
-export async function startWs(options: Partial<WsAuthOptions> = {}, wssOptions: Record<string, unknown> = {}): Promise<Fixture> {
+/**
+ * Starts the fixture. `options` are added to the fixture's verifier options; a function of the
+ * clock gives the whole options instead (e.g. a ready `authenticator` on the same clock).
+ */
+export async function startWs(
+  options: Partial<WsAuthOptions> | ((clock: ManualClock) => WsAuthOptions) = {},
+  wssOptions: Record<string, unknown> = {},
+): Promise<Fixture> {
   const clock = createManualClock(Date.now())
   const server = http.createServer((_req, res) => res.end('ok'))
   const wss = new WebSocketServer({ noServer: true, ...wssOptions })
-  const wsAuth = attachAuth(server, wss, { ...verifierOptions(clock), ...options })
+  const wsAuth = attachAuth(server, wss, typeof options === 'function' ? options(clock) : { ...verifierOptions(clock), ...options })
   const app: AppConnection[] = []
   const connectionWaiters: Array<(c: AppConnection) => void> = []
   const messageWaiters: Array<(m: string) => void> = []

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
+import { createAuthenticator, createVerifier } from '@hivegate/core'
 import { connect, eventually, type TestSocket } from '../../../test/helpers/ws-client.js'
-import { hivekitFailure, hivekitSuccess, startWs, type Fixture } from './fixture.js'
+import { hivekitFailure, hivekitSuccess, startWs, verifierOptions, type Fixture } from './fixture.js'
 
 describe('session', () => {
   let f: Fixture
@@ -157,11 +158,17 @@ describe('session', () => {
   describe('trusted connections', () => {
     beforeEach(async () => (f = await startWs()))
 
+    // Server-side checks: the client learns of a close only after a round trip.
+    const open = (): boolean => f.app[0] !== undefined && f.wsAuth.authOf(f.app[0].ws) !== undefined
+
     it('closes with 4401 when the verifier stops accepting the token: exp + clockTolerance (default 5 s)', async () => {
-      const client = await trusted({ exp: Math.floor(f.clock.now() / 1000) + 60 })
-      f.clock.advance(64_999)
-      expect(client.ws.readyState).to.equal(client.ws.OPEN)
-      f.clock.advance(1)
+      const exp = Math.floor(f.clock.now() / 1000) + 60
+      const client = await trusted({ exp })
+      expect(f.app[0]!.auth.validUntil).to.equal((exp + 5) * 1000)
+      f.clock.set((exp + 5) * 1000 - 1)
+      expect(open()).to.equal(true)
+      f.clock.set((exp + 5) * 1000)
+      expect(open()).to.equal(false)
       expect(await client.closed).to.deep.equal({ code: 4401, reason: 'The token has expired' })
       expect(f.wsAuth.connections()).to.have.length(0)
       expect(f.clock.pending).to.equal(0)
@@ -170,18 +177,60 @@ describe('session', () => {
     it('closes at exp exactly with clockTolerance 0', async () => {
       await f.stop()
       f = await startWs({ clockTolerance: 0 })
-      const client = await trusted({ exp: Math.floor(f.clock.now() / 1000) + 60 })
-      f.clock.advance(59_999)
-      expect(client.ws.readyState).to.equal(client.ws.OPEN)
-      f.clock.advance(1)
+      const exp = Math.floor(f.clock.now() / 1000) + 60
+      const client = await trusted({ exp })
+      f.clock.set(exp * 1000 - 1)
+      expect(open()).to.equal(true)
+      f.clock.set(exp * 1000)
       expect((await client.closed).code).to.equal(4401)
     })
 
     it('trusts a token the verifier accepts within clockTolerance after its exp, until the tolerance ends', async () => {
-      const client = await trusted({ exp: Math.floor(f.clock.now() / 1000) - 2 })
+      const exp = Math.floor(f.clock.now() / 1000) - 2
+      const client = await trusted({ exp })
       expect(f.app).to.have.length(1)
-      expect(client.ws.readyState).to.equal(client.ws.OPEN)
-      f.clock.advance(3000)
+      expect(open()).to.equal(true)
+      f.clock.set((exp + 5) * 1000)
+      expect((await client.closed).code).to.equal(4401)
+    })
+
+    it('closes when the token gets older than maxTokenAge (+ clockTolerance), long before exp', async () => {
+      await f.stop()
+      f = await startWs({ maxTokenAge: 60 })
+      const iat = Math.floor(f.clock.now() / 1000)
+      const client = await trusted({ iat, exp: iat + 3600 })
+      // The verifier accepts while floor(now / 1000) <= iat + 60 + 5.
+      f.clock.set((iat + 66) * 1000 - 1)
+      expect(open()).to.equal(true)
+      f.clock.set((iat + 66) * 1000)
+      expect(open()).to.equal(false)
+      expect(await client.closed).to.deep.equal({ code: 4401, reason: 'The token has expired' })
+    })
+
+    it("closes at the tolerance of a verifier passed in, not at the ws default's", async () => {
+      await f.stop()
+      f = await startWs((clock) => ({ verifier: createVerifier({ ...verifierOptions(clock), clockTolerance: 0 }) }))
+      const exp = Math.floor(f.clock.now() / 1000) + 60
+      const client = await trusted({ exp })
+      f.clock.set(exp * 1000 - 1)
+      expect(open()).to.equal(true)
+      f.clock.set(exp * 1000)
+      expect(open()).to.equal(false)
+      expect((await client.closed).code).to.equal(4401)
+    })
+
+    it("closes at the tolerance of a ready authenticator's verifier, whatever clockTolerance is set beside it", async () => {
+      await f.stop()
+      f = await startWs((clock) => ({
+        authenticator: createAuthenticator({ ...verifierOptions(clock), clockTolerance: 30, optional: true }),
+        clockTolerance: 0,
+      }))
+      const exp = Math.floor(f.clock.now() / 1000) + 60
+      const client = await trusted({ exp })
+      f.clock.set((exp + 30) * 1000 - 1)
+      expect(open()).to.equal(true)
+      f.clock.set((exp + 30) * 1000)
+      expect(open()).to.equal(false)
       expect((await client.closed).code).to.equal(4401)
     })
 

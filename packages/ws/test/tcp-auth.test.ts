@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import net, { type AddressInfo } from 'node:net'
-import { createManualClock, createRevocationList, type AuthContext, type ManualClock, type RevocationList } from '@hivegate/core'
+import { createAuthenticator, createManualClock, createRevocationList, type AuthContext, type ManualClock, type RevocationList } from '@hivegate/core'
 import { attachTcpAuth, TcpConnection, type TcpAuth, type TcpAuthOptions } from '@hivegate/ws/tcp'
 import { jsonProtocol } from '@hivegate/ws'
 import { close, listen } from '../../../test/helpers/listen.js'
@@ -185,13 +185,44 @@ describe('tcp-auth', () => {
     }
 
     it('closes at exp + clockTolerance, telling the peer and the app why', async () => {
-      const { c, conn } = await trusted({ exp: Math.floor(clock.now() / 1000) + 30 })
+      const exp = Math.floor(clock.now() / 1000) + 30
+      const { c, conn } = await trusted({ exp })
       const closedWith = new Promise((resolve) => conn.once('close', resolve))
-      clock.advance(34_999)
-      expect(conn.socket.destroyed).to.equal(false)
-      clock.advance(1)
+      clock.set((exp + 5) * 1000 - 1)
+      expect(tcp.authOf(conn)).not.to.equal(undefined)
+      clock.set((exp + 5) * 1000)
+      expect(tcp.authOf(conn)).to.equal(undefined)
       expect(JSON.parse(await c.next())[0].err).to.equal('The token has expired')
       expect(await closedWith).to.include({ closeCode: 4401, code: 'token_expired' })
+    })
+
+    it('closes once the token is older than maxTokenAge + clockTolerance, long before exp', async () => {
+      tcp.close()
+      await close(server)
+      await start({ maxTokenAge: 60 })
+      const iat = Math.floor(clock.now() / 1000)
+      const { c, conn } = await trusted({ iat, exp: iat + 3600 })
+      expect(tcp.authOf(conn)?.validUntil).to.equal((iat + 66) * 1000)
+      clock.set((iat + 66) * 1000 - 1)
+      expect(tcp.authOf(conn)).not.to.equal(undefined)
+      clock.set((iat + 66) * 1000)
+      expect(tcp.authOf(conn)).to.equal(undefined)
+      expect(JSON.parse(await c.next())[0].err).to.equal('The token has expired')
+    })
+
+    it('closes at the tolerance of a ready authenticator, with no clockTolerance repeated beside it', async () => {
+      tcp.close()
+      await close(server)
+      const shared = createManualClock()
+      await start({ authenticator: createAuthenticator({ ...verifierOptions(shared), clockTolerance: 0, optional: true, sources: ['authMessage'] }) })
+      clock = shared
+      const exp = Math.floor(clock.now() / 1000) + 30
+      const { c, conn } = await trusted({ exp })
+      clock.set(exp * 1000 - 1)
+      expect(tcp.authOf(conn)).not.to.equal(undefined)
+      clock.set(exp * 1000)
+      expect(tcp.authOf(conn)).to.equal(undefined)
+      expect(JSON.parse(await c.next())[0].err).to.equal('The token has expired')
     })
 
     it('re-authenticates in-band without passing the auth line to the app', async () => {
