@@ -1,18 +1,12 @@
 import { expect } from 'chai'
-// @ts-ignore -- the example is plain JavaScript
-import { createOAuthExample } from '../../examples/oauth/index.js'
+import { createOAuthExample, type OAuthExample as Example } from '../../examples/oauth/index.js'
 import { Browser } from '../helpers/cookie-jar.js'
-
-interface Example {
-  url: string
-  issuer: string
-  close(): Promise<void>
-}
+import { postCallback, reachCallbackPage, signInAtProvider } from '../helpers/oauth-kit.js'
 
 describe('examples/oauth', () => {
   let example: Example
   before(async () => {
-    example = (await createOAuthExample()) as Example
+    example = await createOAuthExample()
   })
   after(() => example.close())
 
@@ -30,13 +24,8 @@ describe('examples/oauth', () => {
 
   it('signs in with HiveMP: stand-in redirect, callback page, POST, then /me by cookie', async () => {
     const browser = new Browser()
-    const start = await browser.fetch(`${example.url}/auth/hivemp/login?returnTo=/me`)
-    const provider = await browser.fetch(start.headers.get('location')!)
-    const back = new URL(provider.headers.get('location')!)
-    const session = decodeURIComponent(/^#session=(.+)$/.exec(back.hash)![1]!)
-    const page = await (await browser.fetch(back)).text()
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!
-    const done = await browser.fetch(`${example.url}/auth/hivemp/callback`, { method: 'POST', body: new URLSearchParams({ csrf, session }), headers: { origin: example.url } })
+    const { csrf, sessionData: session } = await reachCallbackPage(browser, `${example.url}/auth/hivemp/login?returnTo=/me`)
+    const done = await postCallback(browser, `${example.url}/auth/hivemp/callback`, { csrf, session })
     expect(done.status).to.equal(303)
     expect(done.headers.get('location')).to.equal('/me')
     const me = await browser.fetch(`${example.url}/me`)
@@ -49,15 +38,9 @@ describe('examples/oauth', () => {
 
   it('signs in with OpenID Connect through the login and consent screens, then /me by cookie', async () => {
     const browser = new Browser()
-    const toApp = (url: URL): boolean => url.origin === example.url
     const start = await browser.fetch(`${example.url}/auth/oidc/login?returnTo=/me`)
-    let step = await browser.follow(start.headers.get('location')!, { until: toApp })
-    for (let screen = 0; screen < 4 && !toApp(step.url); screen++) {
-      const action = /action="([^"]+)"/.exec(await step.response.text())![1]!
-      const posted = await browser.fetch(new URL(action, step.url), { method: 'POST', body: new URLSearchParams(action.endsWith('/login') ? { login: 'alice' } : {}) })
-      step = await browser.follow(new URL(posted.headers.get('location')!, step.url), { until: toApp })
-    }
-    const done = await browser.fetch(step.url)
+    const callback = await signInAtProvider(browser, start.headers.get('location')!, example.url)
+    const done = await browser.fetch(callback)
     expect(done.status).to.equal(303)
     const me = await browser.fetch(`${example.url}/me`)
     expect(await me.json()).to.deep.include({ subject: 'alice', tenant: 'acme' })

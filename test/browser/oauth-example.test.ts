@@ -2,15 +2,9 @@
 // /me by cookie, and sign out.
 import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
-// @ts-ignore -- the example is plain JavaScript
-import { createOAuthExample } from '../../examples/oauth/index.js'
+import { createOAuthExample, type OAuthExample as Example } from '../../examples/oauth/index.js'
 import { launchChromium, newWatchedPage } from '../helpers/browser.js'
-
-interface Example {
-  url: string
-  issuer: string
-  close(): Promise<void>
-}
+import { passProviderScreens } from '../helpers/oauth-kit.js'
 
 describe('examples/oauth in Chromium', function () {
   this.timeout(20_000)
@@ -19,7 +13,7 @@ describe('examples/oauth in Chromium', function () {
 
   before(async function () {
     chromium = await launchChromium(this)
-    example = (await createOAuthExample()) as Example
+    example = await createOAuthExample()
   })
   after(async () => {
     await chromium?.close()
@@ -52,11 +46,7 @@ describe('examples/oauth in Chromium', function () {
     try {
       await page.goto(`${example.url}/`)
       await page.click('text=Sign in with OpenID Connect')
-      await page.waitForURL((url) => url.origin === example.issuer && url.pathname.startsWith('/interaction/'))
-      await page.fill('input[name="login"]', 'alice')
-      await page.click('button')
-      await page.waitForSelector('text=consent')
-      await page.click('button')
+      await passProviderScreens(page, example.issuer, 'alice')
       await page.waitForURL(`${example.url}/me`)
       expect(await me(page)).to.deep.include({ subject: 'alice', tenant: 'acme' })
       expect(problems).to.deep.equal({ errors: [], cspViolations: [] })

@@ -1,35 +1,19 @@
 // The HiveMP login in a real Chromium against the local stand-in: the callback page's script must
 // run under its nonce CSP, drop the fragment, post it, and leave the browser with an HttpOnly cookie.
 import { expect } from 'chai'
-import express from 'express'
-import { createServer, type Server } from 'node:http'
 import type { Browser, BrowserContext } from 'playwright-core'
-import { createAuthenticator, isAuthError } from '@hivegate/core'
-import { hivempLogin } from '@hivegate/oauth'
 import { launchChromium, newWatchedPage } from '../helpers/browser.js'
-import { startHivempStandin, type HivempStandin } from '../helpers/hivemp-standin.js'
-import { secret } from '../helpers/keys.js'
-import { close, listen } from '../helpers/listen.js'
+import { HIVEMP_PROJECT as PROJECT, startHivempApp, type HivempApp } from '../helpers/oauth-kit.js'
 
-const ISSUER = 'https://game.test'
-const KID = 'web-1'
-const PROJECT = { id: 'project-42', publicKey: 'public-key-42' }
 // Characters whose base64 holds '+', '/' and '=': the page must post standard base64 unchanged.
 const PROFILE = { displayName: 'Ünïcødé ~~~???>>>', tags: ['a?b>c'] }
-
-interface LoggedRequest {
-  method: string
-  url: string
-  referer: string | undefined
-}
 
 describe('HiveMP login in Chromium', function () {
   this.timeout(20_000)
   let chromium: Browser
-  let server: Server
+  let app: HivempApp
   let base: string
-  let standin: HivempStandin
-  const log: LoggedRequest[] = []
+  let standin: HivempApp['standin']
 
   before(async function () {
     chromium = await launchChromium(this)
@@ -39,44 +23,10 @@ describe('HiveMP login in Chromium', function () {
   })
 
   beforeEach(async () => {
-    log.length = 0
-    const key = secret()
-    const app = express()
-    server = createServer(app)
-    base = await listen(server)
-    standin = await startHivempStandin({ project: { ...PROJECT, websiteUrl: `${base}/` }, profile: PROFILE })
-    const login = hivempLogin({
-      clientId: PROJECT.publicKey,
-      projectId: PROJECT.id,
-      websiteUrl: `${base}/`,
-      redirectUri: `${base}/auth/callback`,
-      authorizeUrl: standin.authorizeUrl,
-      apiUrl: standin.apiUrl,
-      allowHttpLocalhost: true,
-      session: { secret: key, kid: KID, issuer: ISSUER, ttl: '1h' },
-    })
-    const authenticator = createAuthenticator({ keys: { secrets: { [KID]: key } }, issuer: ISSUER })
-    app.use((req, _res, next) => {
-      log.push({ method: req.method, url: req.originalUrl, referer: req.headers.referer })
-      next()
-    })
-    app.use(login.express())
-    app.get('/favicon.ico', (_req, res) => void res.status(204).end())
-    app.get('/play', (_req, res) => void res.type('html').send('<!doctype html><title>Play</title><h1>Play</h1>'))
-    app.get('/api/me', async (req, res) => {
-      try {
-        const auth = await authenticator.authenticate({ headers: req.headers, url: req.originalUrl, method: req.method })
-        res.json({ source: auth?.source, subject: auth?.subject, tenant: auth?.tenant })
-      } catch (err) {
-        if (!isAuthError(err)) throw err
-        res.status(err.status).json(err.toJSON())
-      }
-    })
+    app = await startHivempApp({ standin: { profile: PROFILE }, pages: { '/play': '<!doctype html><title>Play</title><h1>Play</h1>' } })
+    ;({ base, standin } = app)
   })
-  afterEach(async () => {
-    await close(server)
-    await standin.close()
-  })
+  afterEach(() => app.close())
 
   it('signs in: provider redirect, callback page under its CSP, POST, cookie, authenticated fetch', async () => {
     const { context, page, problems } = await newWatchedPage(chromium)
@@ -114,15 +64,16 @@ describe('HiveMP login in Chromium', function () {
       expect(cookies.map((c) => c.name)).to.deep.equal(['hg_token'])
       expect(await page.evaluate(() => document.cookie)).to.equal('')
       const me = await page.evaluate(async () => {
-        const res = await fetch('/api/me')
-        return { status: res.status, body: (await res.json()) as unknown }
+        const res = await fetch('/me')
+        const { source, subject, tenant } = (await res.json()) as Record<string, unknown>
+        return { status: res.status, body: { source, subject, tenant } }
       })
       expect(me).to.deep.equal({ status: 200, body: { source: 'cookie', subject: 'account-1', tenant: PROJECT.id } })
 
       // Neither server ever saw the fragment, as a URL or a Referer.
-      const seen = [...log, ...standin.requestLog].flatMap((r) => [r.url, r.referer ?? ''])
+      const seen = [...app.requests, ...standin.requestLog].flatMap((r) => [r.url, r.referer ?? ''])
       expect(seen.filter((text) => text.includes('session='))).to.deep.equal([])
-      expect(log.find((r) => r.method === 'POST')!.referer).to.equal(undefined)
+      expect(app.requests.find((r) => r.method === 'POST')!.referer).to.equal(undefined)
       expect(problems).to.deep.equal({ errors: [], cspViolations: [] })
     } finally {
       await context.close()
@@ -151,31 +102,22 @@ describe('HiveMP login in Chromium', function () {
     expect(res.status()).to.equal(303)
   }
 
-  it('shows a message, without a script error, when the fragment holds no session', async () => {
-    const { context, page, problems } = await newWatchedPage(chromium)
-    try {
-      await startLoginOnly(context)
-      await page.goto(`${base}/auth/callback#error=access_denied`)
-      await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'Signing in…')
-      expect(await page.textContent('#status')).to.equal('The login did not return a session.')
-      expect(page.url()).to.equal(`${base}/auth/callback`)
-      expect(problems).to.deep.equal({ errors: [], cspViolations: [] })
-    } finally {
-      await context.close()
-    }
-  })
-
-  it('shows a message, without a script error, when the fragment is not valid percent-encoding', async () => {
-    const { context, page, problems } = await newWatchedPage(chromium)
-    try {
-      await startLoginOnly(context)
-      await page.goto(`${base}/auth/callback#session=%E0%A4%A`)
-      await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'Signing in…')
-      expect(await page.textContent('#status')).to.equal('The login did not return a session.')
-      expect(page.url()).to.equal(`${base}/auth/callback`)
-      expect(problems).to.deep.equal({ errors: [], cspViolations: [] })
-    } finally {
-      await context.close()
-    }
-  })
+  for (const [what, fragment] of [
+    ['holds no session', '#error=access_denied'],
+    ['is not valid percent-encoding', '#session=%E0%A4%A'],
+  ] as const) {
+    it(`shows a message, without a script error, when the fragment ${what}`, async () => {
+      const { context, page, problems } = await newWatchedPage(chromium)
+      try {
+        await startLoginOnly(context)
+        await page.goto(`${base}/auth/callback${fragment}`)
+        await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'Signing in…')
+        expect(await page.textContent('#status')).to.equal('The login did not return a session.')
+        expect(page.url()).to.equal(`${base}/auth/callback`)
+        expect(problems).to.deep.equal({ errors: [], cspViolations: [] })
+      } finally {
+        await context.close()
+      }
+    })
+  }
 })

@@ -1,72 +1,33 @@
 // Black-box attacks on the HiveMP login: forged, stretched, oversized and malformed session data,
 // cross-site logout, and a provider that stalls mid-answer.
 import { expect } from 'chai'
-import express from 'express'
-import { createServer, type Server } from 'node:http'
-import { hivempLogin, type HivempLoginOptions } from '@hivegate/oauth'
+import type { HivempLoginOptions } from '@hivegate/oauth'
 import { Browser } from '../helpers/cookie-jar.js'
-import { encodeSession, startHivempStandin, type HivempStandin, type StandinOptions } from '../helpers/hivemp-standin.js'
-import { secret } from '../helpers/keys.js'
-import { close, listen } from '../helpers/listen.js'
+import { encodeSession, expectFailure, postCallback, reachCallbackPage, startHivempApp, tokenClaims as claimsOf, type HivempApp, type StandinOptions } from '../helpers/oauth-kit.js'
 
-const PROJECT = { id: 'project-7', publicKey: 'public-key-7' }
+type Setup = HivempApp
 
-interface Setup {
-  base: string
-  server: Server
-  standin: HivempStandin
-}
-
-async function setup(extra: Partial<HivempLoginOptions> = {}, standinOptions: Partial<StandinOptions> = {}): Promise<Setup> {
-  const app = express()
-  const server = createServer(app)
-  const base = await listen(server)
-  const standin = await startHivempStandin({ ...standinOptions, project: { ...PROJECT, websiteUrl: `${base}/` } })
-  const login = hivempLogin({
-    clientId: PROJECT.publicKey,
-    projectId: PROJECT.id,
-    websiteUrl: `${base}/`,
-    redirectUri: `${base}/auth/callback`,
-    authorizeUrl: standin.authorizeUrl,
-    apiUrl: standin.apiUrl,
-    allowHttpLocalhost: true,
-    session: { secret: secret(), kid: 'web', ttl: '1h' },
-    ...extra,
-  })
-  app.use(login.express())
-  return { base, server, standin }
+function setup(login: Partial<HivempLoginOptions> = {}, standin: Partial<StandinOptions> = {}): Promise<Setup> {
+  return startHivempApp({ login, standin })
 }
 
 /** /login → /oauth → the callback page: the CSRF value and the session the page would post. */
 async function startLogin(browser: Browser, s: Setup): Promise<{ csrf: string; session: Record<string, unknown> }> {
-  const start = await browser.fetch(`${s.base}/auth/login`)
-  const provider = await browser.fetch(start.headers.get('location')!)
-  const back = new URL(provider.headers.get('location')!)
-  const html = await (await browser.fetch(back)).text()
-  const data = decodeURIComponent(/^#session=(.+)$/.exec(back.hash)![1]!)
-  return { csrf: /name="csrf" value="([^"]+)"/.exec(html)![1]!, session: JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as Record<string, unknown> }
+  const { csrf, session } = await reachCallbackPage(browser, `${s.base}/auth/login`)
+  return { csrf, session: { ...session } }
 }
 
 function post(browser: Browser, s: Setup, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-  return browser.fetch(`${s.base}/auth/callback`, { method: 'POST', body: new URLSearchParams(fields), headers: { origin: s.base, ...headers } })
-}
-
-async function expectFailure(res: Response, status: number, code: string): Promise<void> {
-  expect(res.status).to.equal(status)
-  expect(res.headers.getSetCookie()).to.deep.equal([])
-  expect(await res.json()).to.include({ error: code })
+  return postCallback(browser, `${s.base}/auth/callback`, fields, headers)
 }
 
 function tokenClaims(browser: Browser): Record<string, number> {
-  return JSON.parse(Buffer.from(browser.jar.get('hg_token')!.value.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, number>
+  return claimsOf(browser.jar.get('hg_token')!.value) as Record<string, number>
 }
 
 describe('HiveMP login under attack', () => {
   let s: Setup
-  afterEach(async () => {
-    await close(s.server)
-    await s.standin.close()
-  })
+  afterEach(() => s.close())
 
   describe('session data', () => {
     beforeEach(async () => {

@@ -1,115 +1,47 @@
 import { expect } from 'chai'
-import express from 'express'
-import Koa from 'koa'
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import { WebSocket, WebSocketServer } from 'ws'
-import { createAuthenticator, createManualClock, isAuthError } from '@hivegate/core'
-import { hivempLogin, type HivempLoginOptions, type LoginFlow } from '@hivegate/oauth'
+import { createManualClock } from '@hivegate/core'
+import type { HivempLoginOptions } from '@hivegate/oauth'
 import { attachAuth } from '@hivegate/ws'
 import { Browser } from '../helpers/cookie-jar.js'
-import { encodeSession, startHivempStandin, type HivempStandin } from '../helpers/hivemp-standin.js'
-import { secret } from '../helpers/keys.js'
-import { close, listen } from '../helpers/listen.js'
+import {
+  HIVEMP_PROJECT as PROJECT,
+  SESSION_ISSUER as ISSUER,
+  SESSION_KID as KID,
+  encodeSession,
+  expectFailure,
+  postCallback as postTo,
+  reachCallbackPage as reachFrom,
+  startHivempApp,
+  tokenClaims,
+  type Framework,
+  type HivempApp,
+  type HivempCallbackPage as CallbackPage,
+} from '../helpers/oauth-kit.js'
 
-const ISSUER = 'https://game.test'
-const KID = 'web-1'
-const PROJECT = { id: 'project-42', publicKey: 'public-key-42', name: 'Test game' }
-
-interface Setup {
-  base: string
-  server: Server
-  standin: HivempStandin
-  login: LoginFlow
-  key: Buffer
+interface Setup extends HivempApp {
   sessions: unknown[]
 }
 
-function meHandler(key: Buffer): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const authenticator = createAuthenticator({ keys: { secrets: { [KID]: key } }, issuer: ISSUER })
-  return async (req, res) => {
-    try {
-      const auth = await authenticator.authenticate({ headers: req.headers, url: req.url ?? '/', method: req.method ?? 'GET' })
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ source: auth?.source, token: auth?.token, claims: auth?.claims }))
-    } catch (err) {
-      res.writeHead(isAuthError(err) ? err.status : 500).end(isAuthError(err) ? err.code : 'error')
-    }
-  }
-}
-
-function app(framework: 'express' | 'koa', login: LoginFlow, me: ReturnType<typeof meHandler>): RequestListener {
-  if (framework === 'express') {
-    const a = express()
-    a.use('/auth', login.express())
-    a.get('/me', (req, res) => void me(req, res))
-    return a
-  }
-  const k = new Koa()
-  k.use(login.koa())
-  k.use(async (ctx) => {
-    if (ctx.path !== '/me') return
-    ctx.respond = false
-    await me(ctx.req, ctx.res)
-  })
-  return k.callback()
-}
-
-async function setup(framework: 'express' | 'koa', extra: Partial<HivempLoginOptions> = {}): Promise<Setup> {
-  let handler: RequestListener = (_req, res) => void res.writeHead(503).end()
-  const server = createServer((req, res) => handler(req, res))
-  const base = await listen(server)
-  const standin = await startHivempStandin({ project: { ...PROJECT, websiteUrl: `${base}/` } })
-  const key = secret()
+// Express mounts the login under a prefix; Koa mounts it at the root: both must route by the full path.
+async function setup(framework: Framework, extra: Partial<HivempLoginOptions> = {}): Promise<Setup> {
   const sessions: unknown[] = []
-  const login = hivempLogin({
-    clientId: PROJECT.publicKey,
-    projectId: PROJECT.id,
-    websiteUrl: `${base}/`,
-    redirectUri: `${base}/auth/callback`,
-    requestedRole: 'player',
-    showLegacyLoginLink: false,
-    authorizeUrl: standin.authorizeUrl,
-    apiUrl: standin.apiUrl,
-    allowHttpLocalhost: true,
-    session: { secret: key, kid: KID, issuer: ISSUER, ttl: '1h' },
-    onSession: (event) => void sessions.push(event.session),
-    ...extra,
+  const app = await startHivempApp({
+    framework,
+    ...(framework === 'express' && { mountAt: '/auth' }),
+    login: { requestedRole: 'player', showLegacyLoginLink: false, onSession: (event) => void sessions.push(event.session), ...extra },
   })
-  handler = app(framework, login, meHandler(key))
-  return { base, server, standin, login, key, sessions }
-}
-
-interface CallbackPage {
-  csrf: string
-  sessionData: string
-  response: Response
+  return { ...app, sessions }
 }
 
 /** /login → the stand-in's /oauth → the callback page; what its script would post. */
-async function reachCallbackPage(browser: Browser, s: Setup, returnTo = '/me'): Promise<CallbackPage> {
-  const start = await browser.fetch(`${s.base}/auth/login?returnTo=${encodeURIComponent(returnTo)}`)
-  expect(start.status).to.equal(303)
-  const provider = await browser.fetch(start.headers.get('location')!)
-  expect(provider.status).to.equal(302)
-  const back = new URL(provider.headers.get('location')!)
-  const sessionData = /^#session=(.+)$/.exec(back.hash)![1]!
-  const response = await browser.fetch(back)
-  const html = await response.clone().text()
-  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
-  return { csrf, sessionData, response }
+function reachCallbackPage(browser: Browser, s: Setup, returnTo = '/me'): Promise<CallbackPage> {
+  return reachFrom(browser, `${s.base}/auth/login?returnTo=${encodeURIComponent(returnTo)}`)
 }
 
 function postCallback(browser: Browser, s: Setup, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-  return browser.fetch(`${s.base}/auth/callback`, { method: 'POST', body: new URLSearchParams(fields), headers: { origin: s.base, ...headers } })
-}
-
-async function expectFailure(res: Response, status: number, code: string): Promise<void> {
-  expect(res.status).to.equal(status)
-  expect(res.headers.getSetCookie()).to.deep.equal([])
-  expect(await res.json()).to.include({ error: code })
-}
-
-function decodePayload(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>
+  return postTo(browser, `${s.base}/auth/callback`, fields, headers)
 }
 
 for (const framework of ['express', 'koa'] as const) {
@@ -118,10 +50,7 @@ for (const framework of ['express', 'koa'] as const) {
     beforeEach(async () => {
       s = await setup(framework)
     })
-    afterEach(async () => {
-      await close(s.server)
-      await s.standin.close()
-    })
+    afterEach(() => s.close())
 
     it('redirects to the provider with client_id, redirect_uri, requested_role and show_legacy_login_link', async () => {
       const res = await new Browser().fetch(`${s.base}/auth/login`)
@@ -153,7 +82,7 @@ for (const framework of ['express', 'koa'] as const) {
       expect(done.status).to.equal(303)
       expect(done.headers.get('location')).to.equal('/me')
       expect(s.standin.apiCalls.map((c) => c.path)).to.deep.equal(['project', 'session'])
-      const provided = JSON.parse(Buffer.from(page.sessionData, 'base64').toString()) as { id: string; accountId: string; apiKey: string; expiry: number }
+      const provided = page.session
       expect(s.standin.apiCalls.every((c) => c.apiKey === provided.apiKey)).to.equal(true)
       const cookie = browser.jar.get('hg_token')!
       expect(cookie).to.include({ httpOnly: true, path: '/', sameSite: 'Lax' })
@@ -161,7 +90,7 @@ for (const framework of ['express', 'koa'] as const) {
       expect(s.sessions).to.have.length(1)
       expect(s.sessions[0]).to.include({ id: provided.id, apiKey: provided.apiKey })
 
-      const claims = decodePayload(cookie.value)
+      const claims = tokenClaims(cookie.value)
       expect(claims).to.include({ sub: provided.accountId, sid: provided.id, tnd: PROJECT.id, role: 'player', iss: ISSUER })
       expect(claims.exp as number).to.be.at.most(provided.expiry)
       expect(JSON.stringify(claims)).to.not.include(provided.apiKey)
@@ -223,16 +152,13 @@ describe('HiveMP login failures (express)', () => {
   let s: Setup
   let browser: Browser
   let page: CallbackPage
-  const provided = (): Record<string, unknown> => JSON.parse(Buffer.from(page.sessionData, 'base64').toString()) as Record<string, unknown>
+  const provided = (): Record<string, unknown> => ({ ...page.session })
   beforeEach(async () => {
     s = await setup('express', { providerTimeout: 200 })
     browser = new Browser()
     page = await reachCallbackPage(browser, s)
   })
-  afterEach(async () => {
-    await close(s.server)
-    await s.standin.close()
-  })
+  afterEach(() => s.close())
 
   const post = (session: string, headers: Record<string, string> = {}): Promise<Response> => postCallback(browser, s, { csrf: page.csrf, session }, headers)
 
@@ -337,8 +263,7 @@ describe('HiveMP login failures (express)', () => {
   })
 
   it('refuses a login older than loginTtl', async () => {
-    await close(s.server)
-    await s.standin.close()
+    await s.close()
     const clock = createManualClock()
     s = await setup('express', { clock, loginTtl: '10m' })
     page = await reachCallbackPage(browser, s)
@@ -347,8 +272,7 @@ describe('HiveMP login failures (express)', () => {
   })
 
   it('refuses session data over maxSessionDataLength', async () => {
-    await close(s.server)
-    await s.standin.close()
+    await s.close()
     s = await setup('express', { maxSessionDataLength: 64 })
     page = await reachCallbackPage(browser, s)
     await expectFailure(await post(page.sessionData), 413, 'payload_too_large')
@@ -375,8 +299,7 @@ describe('HiveMP login failures (express)', () => {
   })
 
   it('refuses an onSession hook failure without setting a cookie', async () => {
-    await close(s.server)
-    await s.standin.close()
+    await s.close()
     s = await setup('express', { onSession: () => Promise.reject(new Error('database down')) })
     page = await reachCallbackPage(browser, s)
     await expectFailure(await post(page.sessionData), 500, 'session_hook_failed')

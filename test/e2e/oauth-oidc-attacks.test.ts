@@ -1,58 +1,17 @@
 // Black-box attacks on the OpenID Connect login against oidc-provider: issuer mix-up (RFC 9207),
 // PKCE downgrade, and replayed or injected authorization codes.
 import { expect } from 'chai'
-import express from 'express'
-import { createServer, type Server } from 'node:http'
-import { oidcLogin } from '@hivegate/oauth'
 import { Browser } from '../helpers/cookie-jar.js'
-import { close, listen } from '../helpers/listen.js'
-import { secret } from '../helpers/keys.js'
-import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js'
+import { expectFailure, signInAtProvider as signIn, startOidcApp, type OidcApp } from '../helpers/oauth-kit.js'
 
-interface Setup {
-  base: string
-  server: Server
-  provider: TestOidcProvider
-}
+type Setup = OidcApp
 
-async function setup(): Promise<Setup> {
-  const app = express()
-  const server = createServer(app)
-  const base = await listen(server)
-  const provider = await startOidcProvider({ redirectUris: [`${base}/auth/callback`] })
-  const login = oidcLogin({
-    issuer: provider.issuer,
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    redirectUri: `${base}/auth/callback`,
-    allowHttpLocalhost: true,
-    tenant: 'acme',
-    session: { secret: secret(), kid: 'web' },
-  })
-  app.use(login.express())
-  return { base, server, provider }
-}
-
-/** Login and consent at the provider; the callback URL it sends the browser to. */
-async function signIn(browser: Browser, authorizeUrl: string, base: string): Promise<URL> {
-  const toApp = (url: URL): boolean => url.origin === base
-  let step = await browser.follow(authorizeUrl, { until: toApp })
-  for (let screen = 0; screen < 4 && !toApp(step.url); screen++) {
-    const action = /action="([^"]+)"/.exec(await step.response.text())![1]!
-    const posted = await browser.fetch(new URL(action, step.url), { method: 'POST', body: new URLSearchParams(action.endsWith('/login') ? { login: 'alice' } : {}) })
-    step = await browser.follow(new URL(posted.headers.get('location')!, step.url), { until: toApp })
-  }
-  return step.url
+function setup(): Promise<Setup> {
+  return startOidcApp({ callbackPath: '/auth/callback' })
 }
 
 async function authorizeUrl(browser: Browser, s: Setup): Promise<URL> {
   return new URL((await browser.fetch(`${s.base}/auth/login`)).headers.get('location')!)
-}
-
-async function expectFailure(res: Response, status: number, code: string): Promise<void> {
-  expect(res.status).to.equal(status)
-  expect(res.headers.getSetCookie()).to.deep.equal([])
-  expect(await res.json()).to.include({ error: code })
 }
 
 describe('OpenID Connect login under attack', () => {
@@ -60,10 +19,7 @@ describe('OpenID Connect login under attack', () => {
   beforeEach(async () => {
     s = await setup()
   })
-  afterEach(async () => {
-    await close(s.server)
-    await s.provider.close()
-  })
+  afterEach(() => s.close())
 
   describe('issuer mix-up (RFC 9207)', () => {
     it('the provider advertises the iss parameter and sends it', async () => {

@@ -1,88 +1,13 @@
 import { expect } from 'chai'
-import express from 'express'
-import Koa from 'koa'
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
-import { createAuthenticator, isAuthError } from '@hivegate/core'
-import { oidcLogin, type LoginFlow } from '@hivegate/oauth'
+import type { OidcLoginOptions } from '@hivegate/oauth'
 import { Browser } from '../helpers/cookie-jar.js'
-import { close, listen } from '../helpers/listen.js'
-import { secret } from '../helpers/keys.js'
-import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js'
+import { SESSION_ISSUER as ISSUER, expectFailure, signInAtProvider, startOidcApp, type Framework, type OidcApp } from '../helpers/oauth-kit.js'
 
-const ISSUER = 'https://app.test'
-const KID = 'web-1'
+type Setup = OidcApp
 
-interface Setup {
-  base: string
-  server: Server
-  provider: TestOidcProvider
-  login: LoginFlow
-}
-
-// /me answers with the claims of the session cookie, through core's authenticator.
-function meHandler(key: Buffer): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const authenticator = createAuthenticator({ keys: { secrets: { [KID]: key } }, issuer: ISSUER })
-  return async (req, res) => {
-    try {
-      const auth = await authenticator.authenticate({ headers: req.headers, url: req.url ?? '/', method: req.method ?? 'GET' })
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ source: auth?.source, claims: auth?.claims }))
-    } catch (err) {
-      res.writeHead(isAuthError(err) ? err.status : 500).end(isAuthError(err) ? err.code : 'error')
-    }
-  }
-}
-
-function app(framework: 'express' | 'koa', login: LoginFlow, me: ReturnType<typeof meHandler>): RequestListener {
-  if (framework === 'express') {
-    const a = express()
-    a.use('/auth/oidc', login.express())
-    a.get('/me', (req, res) => void me(req, res))
-    return a
-  }
-  const k = new Koa()
-  k.use(login.koa())
-  k.use(async (ctx) => {
-    if (ctx.path !== '/me') return
-    ctx.respond = false
-    await me(ctx.req, ctx.res)
-  })
-  return k.callback()
-}
-
-async function setup(framework: 'express' | 'koa', extra: Partial<Parameters<typeof oidcLogin>[0]> = {}): Promise<Setup> {
-  let handler: RequestListener = (_req, res) => void res.writeHead(503).end()
-  const server = createServer((req, res) => handler(req, res))
-  const base = await listen(server)
-  const provider = await startOidcProvider({ redirectUris: [`${base}/auth/oidc/callback`], claims: { alice: { tenant: 'acme', roles: ['rider'] } } })
-  const key = secret()
-  const login = oidcLogin({
-    issuer: provider.issuer,
-    clientId: provider.clientId,
-    clientSecret: provider.clientSecret,
-    redirectUri: `${base}/auth/oidc/callback`,
-    scope: 'openid profile',
-    allowHttpLocalhost: true,
-    tenant: 'acme',
-    session: { secret: key, kid: KID, issuer: ISSUER, ttl: '1h' },
-    ...extra,
-  })
-  handler = app(framework, login, meHandler(key))
-  return { base, server, provider, login }
-}
-
-/** Runs the provider's login and consent screens; resolves to the callback URL the provider redirects to. */
-async function signInAtProvider(browser: Browser, authorizeUrl: string, base: string, account = 'alice'): Promise<URL> {
-  const toApp = (url: URL): boolean => url.origin === base
-  let step = await browser.follow(authorizeUrl, { until: toApp })
-  for (let screen = 0; screen < 4 && !toApp(step.url); screen++) {
-    const page = await step.response.text()
-    const action = /action="([^"]+)"/.exec(page)?.[1]
-    if (action === undefined) throw new Error(`no form on the provider page: ${page.slice(0, 200)}`)
-    const form = new URLSearchParams(action.endsWith('/login') ? { login: account } : {})
-    const posted = await browser.fetch(new URL(action, step.url), { method: 'POST', body: form })
-    step = await browser.follow(new URL(posted.headers.get('location')!, step.url), { until: toApp })
-  }
-  return step.url
+// Express mounts the login under a prefix; Koa mounts it at the root: both must route by the full path.
+function setup(framework: Framework, login: Partial<OidcLoginOptions> = {}): Promise<Setup> {
+  return startOidcApp({ framework, ...(framework === 'express' && { mountAt: '/auth/oidc' }), login })
 }
 
 async function startLogin(browser: Browser, setup: Setup, returnTo = '/me'): Promise<string> {
@@ -91,22 +16,13 @@ async function startLogin(browser: Browser, setup: Setup, returnTo = '/me'): Pro
   return res.headers.get('location')!
 }
 
-async function expectFailure(res: Response, status: number, code: string): Promise<void> {
-  expect(res.status).to.equal(status)
-  expect(res.headers.getSetCookie()).to.deep.equal([])
-  expect(await res.json()).to.include({ error: code })
-}
-
 for (const framework of ['express', 'koa'] as const) {
   describe(`OIDC login against oidc-provider (${framework})`, () => {
     let s: Setup
     beforeEach(async () => {
       s = await setup(framework)
     })
-    afterEach(async () => {
-      await close(s.server)
-      await s.provider.close()
-    })
+    afterEach(() => s.close())
 
     it('signs in through login and consent with PKCE, state and nonce, and the cookie authenticates /me', async () => {
       const browser = new Browser()
@@ -137,8 +53,7 @@ for (const framework of ['express', 'koa'] as const) {
     })
 
     it('maps provider claims to tnd, per and dpv through the mapping hook', async () => {
-      await close(s.server)
-      await s.provider.close()
+      await s.close()
       s = await setup(framework, {
         tenant: undefined,
         mapClaims: (idToken) => ({
@@ -161,8 +76,7 @@ for (const framework of ['express', 'koa'] as const) {
     })
 
     it('refuses an account the mapping hook rejects, with no cookie', async () => {
-      await close(s.server)
-      await s.provider.close()
+      await s.close()
       s = await setup(framework, { mapClaims: () => null })
       const browser = new Browser()
       await expectFailure(await browser.fetch(await signInAtProvider(browser, await startLogin(browser, s), s.base)), 403, 'claims_rejected')
