@@ -68,6 +68,12 @@ export interface RemoteJwksOptions {
   timeout?: number
   /** Largest response accepted, bytes. Default 512 KiB. */
   maxResponseSize?: number
+  /**
+   * Most entries in the set's `keys` array, counted before any is imported. Default 100. A larger
+   * set is refused like an oversized response: a `jwks_fetch_failed` event, and the last good keys
+   * keep serving within `staleIfError`.
+   */
+  maxKeys?: number
   /** How long the last good keys are still used while the endpoint fails, ms. Default 1 hour. */
   staleIfError?: number
   /** Extra request headers. */
@@ -82,7 +88,7 @@ export interface KeySetOptions {
   secrets?: Record<string, SecretInput>
   /** Remote JWKS: a URL or options. */
   jwks?: string | URL | RemoteJwksOptions
-  /** A local JWKS document. */
+  /** A local JWKS document: at most 100 keys, one key per (kid, alg). */
   localJwks?: { keys: JsonWebKey[] }
   /** Public keys by `kid` (PEM, JWK or KeyObject). */
   publicKeys?: Record<string, PublicKeyInput>

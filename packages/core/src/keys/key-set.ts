@@ -3,11 +3,11 @@ import { AuthError } from '../errors.js'
 import type { Algorithm, Claims, JwsHeader, KeyLookup, KeySetOptions, VerificationKey } from '../types.js'
 import { ASYMMETRIC_ALGORITHMS } from './algorithms.js'
 import type { EventSink } from './events.js'
-import { parseJwks } from './jwks-local.js'
+import { jwksKeyCount, parseJwks } from './jwks-local.js'
 import { RemoteJwks } from './jwks-remote.js'
 import { KeyTable } from './key-table.js'
 import { runLookup } from './lookup.js'
-import { resolveJwksOptions } from './options.js'
+import { JWKS_DEFAULTS, resolveJwksOptions } from './options.js'
 import { importPublicKeys } from './public-key.js'
 import { importSecrets } from './secrets.js'
 
@@ -22,6 +22,15 @@ export const refuse = {
   algNotBound: () => new AuthError('invalid_token', "The token's algorithm is not allowed for its key"),
   ambiguous: () => new AuthError('invalid_token', 'The token has no kid and more than one key could verify it'),
   noKey: () => new AuthError('invalid_token', "No key can verify the token's algorithm"),
+}
+
+/** Most keys a local JWKS may hold: the remote default, so a set served both ways behaves the same. */
+export const MAX_LOCAL_JWKS_KEYS = JWKS_DEFAULTS.maxKeys
+
+function localJwksKeys(doc: unknown, name: string): VerificationKey[] {
+  const count = jwksKeyCount(doc)
+  if (count > MAX_LOCAL_JWKS_KEYS) throw new TypeError(`"${name}" holds ${count} keys; at most ${MAX_LOCAL_JWKS_KEYS} are accepted`)
+  return parseJwks(doc, name, true).keys
 }
 
 /**
@@ -50,7 +59,7 @@ export class KeySet {
     const keys: VerificationKey[] = []
     if (options.secrets !== undefined) keys.push(...importSecrets(options.secrets, `${name}.secrets`))
     if (options.publicKeys !== undefined) keys.push(...importPublicKeys(options.publicKeys, `${name}.publicKeys`))
-    if (options.localJwks !== undefined) keys.push(...parseJwks(options.localJwks, `${name}.localJwks`, true).keys)
+    if (options.localJwks !== undefined) keys.push(...localJwksKeys(options.localJwks, `${name}.localJwks`))
     this.local = new KeyTable(keys, allowed)
     this.remote =
       options.jwks === undefined

@@ -12,6 +12,8 @@ export const JWKS_DEFAULTS = Object.freeze({
   timeout: 5_000,
   /** A response over 512 KiB is refused. */
   maxResponseSize: 512 * 1024,
+  /** A set of more than 100 keys is refused (the bound also applies to `localJwks`). */
+  maxKeys: 100,
   /** Keys past their max age still serve for 1 hour while the endpoint fails. */
   staleIfError: 60 * 60_000,
   allowHttp: false,
@@ -24,6 +26,7 @@ export interface ResolvedJwksOptions {
   cooldown: number
   timeout: number
   maxResponseSize: number
+  maxKeys: number
   staleIfError: number
   headers: Readonly<Record<string, string>>
 }
@@ -57,9 +60,10 @@ export function resolveJwksOptions(input: unknown, name: string): ResolvedJwksOp
   assertNonNegativeInteger(`${name}.cooldown`, o.cooldown)
   assertFiniteNumber(`${name}.timeout`, o.timeout, { min: 1, max: MAX_TIMEOUT })
   assertPositiveInteger(`${name}.maxResponseSize`, o.maxResponseSize)
+  assertPositiveInteger(`${name}.maxKeys`, o.maxKeys)
   assertNonNegativeInteger(`${name}.staleIfError`, o.staleIfError)
-  const { cacheMaxAge, cooldown, timeout, maxResponseSize, staleIfError } = o
-  return Object.freeze({ url, cacheMaxAge, cooldown, timeout, maxResponseSize, staleIfError, headers: Object.freeze({ ...headers }) })
+  const { cacheMaxAge, cooldown, timeout, maxResponseSize, maxKeys, staleIfError } = o
+  return Object.freeze({ url, cacheMaxAge, cooldown, timeout, maxResponseSize, maxKeys, staleIfError, headers: Object.freeze({ ...headers }) })
 }
 
 /** Validates the `algorithms` allowlist; `none` in any casing is refused. Default: every algorithm. */

@@ -231,6 +231,32 @@ describe('keys: importing and binding', () => {
         expect(err.message.startsWith(message), err.message).to.equal(true)
       }
     })
+
+    it('holds at most 100 keys, counted before any import', () => {
+      const es = keyPair('ES256')
+      const many = (n: number) => ({ keys: Array.from({ length: n }, (_, i) => ({ ...es.publicJwk, kid: `k${i}` })) })
+      expect(() => store({ keys: { localJwks: many(100) } })).not.to.throw()
+      const err = thrown(() => store({ keys: { localJwks: many(101) } }))
+      expect(err).to.be.instanceOf(TypeError)
+      expect(err.message).to.equal('"keys.localJwks" holds 101 keys; at most 100 are accepted')
+      // Junk entries count too: the bound comes before the shape of each entry is looked at.
+      expect(thrown(() => store({ keys: { localJwks: { keys: Array(5000).fill(1) } as never } })).message).to.match(/^"keys\.localJwks" holds 5000 keys/)
+    })
+
+    it('refuses two keys with the same kid for the same algorithm, and takes them for different ones', () => {
+      const rs = keyPair('RS256', 'dup')
+      const other = keyPair('RS256', 'dup')
+      const es = keyPair('ES256', 'dup')
+      const err = thrown(() => store({ keys: { localJwks: { keys: [rs.publicJwk, other.publicJwk] } } }))
+      expect(err).to.be.instanceOf(TypeError)
+      expect(err.message).to.match(/^"keys\.localJwks\.keys\[1\]" repeats the kid of an earlier key for the same algorithm/)
+      // An RSA JWK without "alg" binds every RSA algorithm, RS256 included.
+      const { alg: _alg, ...anyRsa } = other.publicJwk
+      expect(() => store({ keys: { localJwks: { keys: [rs.publicJwk, anyRsa] } } })).to.throw(TypeError, /keys\[1\]/)
+      const s = store({ keys: { localJwks: { keys: [rs.publicJwk, es.publicJwk] } } })
+      expect(algsOf(s, { alg: 'RS256', kid: 'dup' })).to.deep.equal([['RS256']])
+      expect(algsOf(s, { alg: 'ES256', kid: 'dup' })).to.deep.equal([['ES256']])
+    })
   })
 
   describe('options', () => {

@@ -290,6 +290,56 @@ describe('keys: remote JWKS', () => {
     expect(server.fetches).to.equal(1)
   })
 
+  describe('maxKeys and duplicate kids', () => {
+    const many = (n: number) => ({ keys: Array.from({ length: n }, (_, i) => ({ ...es.publicJwk, kid: `k${i}` })) })
+
+    it('refuses a set of more than maxKeys (default 100) keys like an oversized response', async () => {
+      server.document = many(101)
+      await refusal(() => remote().select({ alg: 'ES256', kid: 'k0' }, {}), 'keys_unavailable')
+      expect(events).to.deep.equal([{ type: 'jwks_fetch_failed', url: server.url, error: 'response holds 101 keys, more than maxKeys (100)' }])
+      server.document = many(100)
+      clock.advance(30 * SECOND)
+      expect(await remote().select({ alg: 'ES256', kid: 'k99' }, {})).to.have.length(1)
+      expect(events.at(-1)).to.deep.include({ type: 'jwks_fetched', keys: 100 })
+    })
+
+    it('keeps serving the last good keys within staleIfError when the set outgrows maxKeys', async () => {
+      server.document = many(3)
+      const s = remote({ maxKeys: 3, cacheMaxAge: 10 * MINUTE, staleIfError: 60 * MINUTE })
+      await s.select({ alg: 'ES256', kid: 'k0' }, {})
+      server.document = many(4)
+      clock.advance(10 * MINUTE)
+      expect(await s.select({ alg: 'ES256', kid: 'k0' }, {})).to.have.length(1)
+      expect(events.slice(1)).to.deep.equal([
+        { type: 'jwks_fetch_failed', url: server.url, error: 'response holds 4 keys, more than maxKeys (3)' },
+        { type: 'jwks_stale', url: server.url, age: 10 * MINUTE },
+      ])
+      expect(server.fetches).to.equal(2)
+      clock.advance(60 * MINUTE)
+      await refusal(() => s.select({ alg: 'ES256', kid: 'k0' }, {}), 'keys_unavailable')
+    })
+
+    it('keeps one key per (kid, alg): the first; a later duplicate keeps only algorithms no earlier key has', async () => {
+      const twin = keyPair('ES256', es.kid)
+      const rsSameKid = keyPair('RS256', es.kid)
+      const { alg: _alg, ...anyRsa } = next.publicJwk
+      server.document = { keys: [es.publicJwk, twin.publicJwk, rsSameKid.publicJwk, { ...anyRsa, kid: es.kid }] }
+      const s = remote()
+      const [ecKey, ...more] = await s.select({ alg: 'ES256', kid: es.kid }, {})
+      expect(more).to.have.length(0)
+      expect(ecKey!.key.equals(es.publicKey)).to.equal(true)
+      const rsKeys = selectSync(s, { alg: 'RS256', kid: es.kid })
+      expect(rsKeys).to.have.length(1)
+      expect(rsKeys[0]!.key.equals(rsSameKid.publicKey)).to.equal(true)
+      // The alg-less RSA key only adds what no earlier key with this kid verifies.
+      const ps = selectSync(s, { alg: 'PS256', kid: es.kid })
+      expect(ps).to.have.length(1)
+      expect(ps[0]!.key.equals(next.publicKey)).to.equal(true)
+      expect(ps[0]!.algorithms).to.not.include('RS256')
+      expect(events).to.deep.equal([{ type: 'jwks_fetched', url: server.url, keys: 3 }])
+    })
+  })
+
   it('validates its options, naming them', () => {
     const mk = (jwksOption: unknown) => thrown(() => createKeyStore({ keys: { jwks: jwksOption as string }, clock }))
     expect(mk('http://127.0.0.1/jwks').message).to.equal('"keys.jwks.url" must be an https: URL (http: only with "allowHttp: true")')
@@ -301,6 +351,8 @@ describe('keys: remote JWKS', () => {
     expect(mk({ url: 'https://x.example', cooldown: -1 }).message).to.match(/^"keys\.jwks\.cooldown" must be a non-negative integer/)
     expect(mk({ url: 'https://x.example', maxResponseSize: Infinity }).message).to.match(/^"keys\.jwks\.maxResponseSize" must be a positive integer/)
     expect(mk({ url: 'https://x.example', staleIfError: '1h' })).to.be.instanceOf(TypeError)
+    expect(mk({ url: 'https://x.example', maxKeys: 0 }).message).to.match(/^"keys\.jwks\.maxKeys" must be a positive integer/)
+    expect(mk({ url: 'https://x.example', maxKeys: 1.5 })).to.be.instanceOf(RangeError)
     expect(mk({ url: 'https://x.example', cacheMaxAge: 0 }).message).to.match(/^"keys\.jwks\.cacheMaxAge" must be a positive integer/)
     expect(mk({ url: 'https://x.example', headers: { a: 1 } }).message).to.equal('"keys.jwks.headers" must be an object of strings')
     expect(mk({ url: 'https://x.example', allowHttp: 'yes' }).message).to.match(/^"keys\.jwks\.allowHttp" must be true or false/)
