@@ -5,7 +5,7 @@ import { isCrossSiteRequest } from './fetch-metadata.js'
 import { redirect, type FlowRequest, type FlowResponse } from './http.js'
 import { createLoginState, type LoginStateStore } from './login-state.js'
 import { toExpress, toKoa, type FlowHandler, type ExpressLikeMiddleware, type KoaLikeMiddleware } from './mount.js'
-import type { ResolvedCommon } from './options.js'
+import { resolvePaths, type ResolvedCommon } from './options.js'
 import { sameOriginReturnTo } from './return-to.js'
 import type { SealedData } from './seal.js'
 import { createSessionIssuer, type SessionOptions } from './session.js'
@@ -26,17 +26,18 @@ export interface LoginFlow {
 export interface FlowSetup {
   common: ResolvedCommon
   session: SessionOptions | undefined
-  paths: { base: string; login: string; callback: string; logout: string }
-  /** Origin of the site: `returnTo` must stay on it and a logout must come from it. */
-  origin: string
-  /** Cookies get `Secure` (the site is served over https). */
-  secure: boolean
+  /** The site: `returnTo` must stay on its origin, a logout must come from it; https makes cookies `Secure`. */
+  site: URL
+  /** Path of the redirect URI; the other routes sit beside it unless `basePath` is given. */
+  callbackPath: string
+  basePath: string | undefined
   /** Name of the short-lived login cookie. */
   stateCookieName: string
 }
 
 /** What a flow's steps share: the login cookie, the `returnTo` rule, and how a login ends. */
 export interface FlowTools<T extends SealedData> {
+  readonly paths: LoginFlow['paths']
   readonly state: LoginStateStore<T>
   /** The request's `returnTo`, validated as same-origin; the default when absent. */
   returnTo(req: FlowRequest): string
@@ -69,20 +70,25 @@ const isRead = (method: string): boolean => method === 'GET' || method === 'HEAD
  * which clears the session cookie unless another site asked for it.
  */
 export function createLoginFlow<T extends SealedData>(setup: FlowSetup, steps: (tools: FlowTools<T>) => FlowSteps): LoginFlow {
-  const { common, paths, origin } = setup
-  const sessions = createSessionIssuer(setup.session, setup.secure, common.clock)
+  const { common } = setup
+  const { origin } = setup.site
+  const secure = setup.site.protocol === 'https:'
+  const paths = resolvePaths(setup.callbackPath, setup.basePath)
+  const sessions = createSessionIssuer(setup.session, secure, common.clock)
   const state = createLoginState<T>({
     sealer: common.sealer,
     cookieName: setup.stateCookieName,
     path: paths.base === '' ? '/' : paths.base,
-    secure: setup.secure,
+    secure,
     ttlSeconds: common.loginTtl,
     maxPendingLogins: common.maxPendingLogins,
     clock: common.clock,
   })
   const returnTo = (req: FlowRequest): string =>
     sameOriginReturnTo(req.query.get('returnTo') ?? undefined, origin, common.defaultReturnTo, common.maxReturnToLength)
+  const routes = Object.freeze({ login: paths.login, callback: paths.callback, logout: paths.logout })
   const route = steps({
+    paths: routes,
     state,
     returnTo,
     async complete(claims, target, hook, notAfter) {
@@ -117,7 +123,7 @@ export function createLoginFlow<T extends SealedData>(setup: FlowSetup, steps: (
   }
 
   return {
-    paths: Object.freeze({ login: paths.login, callback: paths.callback, logout: paths.logout }),
+    paths: routes,
     handle,
     express: () => toExpress(handle, common.onError),
     koa: () => toKoa(handle, common.onError),

@@ -3,15 +3,15 @@ import { randomBytes } from 'node:crypto'
 import { isLoginError, type FlowRequest, type FlowResponse } from '@hivegate/oauth'
 import { createLoginFlow, equalSecret, type FlowSetup, type FlowSteps, type FlowTools } from '../src/flow.js'
 import { page } from '../src/http.js'
-import { resolveCommon, resolvePaths } from '../src/options.js'
+import { resolveCommon } from '../src/options.js'
 
 const secret = randomBytes(32)
 const setup: FlowSetup = {
   common: resolveCommon({ session: { secret } }),
   session: { secret, kid: 'web' },
-  paths: resolvePaths('/auth/callback', undefined),
-  origin: 'https://app.example',
-  secure: true,
+  site: new URL('https://app.example/'),
+  callbackPath: '/auth/callback',
+  basePath: undefined,
   stateCookieName: 'hg_test_login',
 }
 
@@ -44,6 +44,8 @@ describe('createLoginFlow', () => {
   it('routes login and callback reads to their steps, and passes other paths on', async () => {
     const login = flow({ login: answer('login'), callback: answer('callback') })
     expect(login.paths).to.deep.equal({ login: '/auth/login', callback: '/auth/callback', logout: '/auth/logout' })
+    const nested = createLoginFlow({ ...setup, callbackPath: '/auth/hivemp/cb', basePath: '/auth' }, () => ({ login: answer('login'), callback: answer('callback') }))
+    expect(nested.paths).to.deep.equal({ login: '/auth/login', callback: '/auth/hivemp/cb', logout: '/auth/logout' })
     for (const method of ['GET', 'HEAD']) {
       expect((await login.handle(request(method, '/auth/login')))?.body).to.equal('login')
       expect((await login.handle(request(method, '/auth/callback')))?.body).to.equal('callback')
@@ -81,6 +83,14 @@ describe('createLoginFlow', () => {
     expect(await failure(login.handle(request('POST', '/auth/logout', { origin: 'https://evil.example' })))).to.equal('origin_not_allowed')
   })
 
+  it('sets cookies without Secure on a plain-http site', async () => {
+    let tools: FlowTools<{ returnTo: string }> | undefined
+    createLoginFlow<{ returnTo: string }>({ ...setup, site: new URL('http://localhost:3000/') }, (t) => ((tools = t), { login: answer('login'), callback: answer('callback') }))
+    const done = await tools!.complete({ sub: 'u1', tnd: 't1' }, '/home', { run: undefined, event: undefined })
+    for (const cookie of done.cookies) expect(cookie).to.not.include('Secure')
+    expect(tools!.state.start({ returnTo: '/' })).to.not.include('Secure')
+  })
+
   it('completes a login: the session cookie, the hook, the login cookie cleared; a failing hook sets nothing', async () => {
     let tools: FlowTools<{ returnTo: string }> | undefined
     flow({ login: answer('login'), callback: answer('callback') }, (t) => (tools = t))
@@ -94,9 +104,10 @@ describe('createLoginFlow', () => {
     expect(await failure(tools!.complete({ sub: 'u1', tnd: 't1' }, '/home', hook))).to.equal('session_hook_failed')
   })
 
-  it('validates returnTo against the site origin', () => {
+  it('validates returnTo against the site origin, and hands the steps their paths', () => {
     let tools: FlowTools<{ returnTo: string }> | undefined
     flow({ login: answer('login'), callback: answer('callback') }, (t) => (tools = t))
+    expect(tools!.paths.callback).to.equal('/auth/callback')
     expect(tools!.returnTo(request('GET', '/auth/login'))).to.equal('/')
     expect(tools!.returnTo(request('GET', '/auth/login?returnTo=https://app.example/x'))).to.equal('/x')
     expect(() => tools!.returnTo(request('GET', '/auth/login?returnTo=https://evil.example/x'))).to.throw('return')

@@ -4,7 +4,7 @@ import { LoginError } from '../errors.js'
 import { isSameOriginPost } from '../fetch-metadata.js'
 import { createLoginFlow, equalSecret, type LoginFlow } from '../flow.js'
 import { redirect, type FlowRequest, type FlowResponse } from '../http.js'
-import { optionalFunction, positiveInteger, requiredString, resolveCommon, resolvePaths } from '../options.js'
+import { optionalFunction, positiveInteger, requiredString, resolveCommon } from '../options.js'
 import { validateRedirectUri } from '../redirect-uri.js'
 import { parseEndpoint } from '../url-rules.js'
 import { callbackPage } from './callback-page.js'
@@ -51,17 +51,16 @@ export function hivempLogin(options: HivempLoginOptions): LoginFlow {
   const maxBodySize = positiveInteger(options.maxBodySize, 'maxBodySize', HIVEMP_DEFAULTS.maxBodySize)
   const maxSessionDataLength = positiveInteger(options.maxSessionDataLength, 'maxSessionDataLength', HIVEMP_DEFAULTS.maxSessionDataLength)
   const onSession = optionalFunction<NonNullable<HivempLoginOptions['onSession']>>(options.onSession, 'onSession')
-  const paths = resolvePaths(callbackUrl.pathname, options.basePath)
   const setup = {
     common,
     session: options.session,
-    paths,
-    origin: website.origin,
-    secure: website.protocol === 'https:',
+    site: website,
+    callbackPath: callbackUrl.pathname,
+    basePath: options.basePath,
     stateCookieName: HIVEMP_DEFAULTS.stateCookieName,
   }
 
-  return createLoginFlow<{ csrf: string; returnTo: string }>(setup, ({ state, returnTo, complete }) => {
+  return createLoginFlow<{ csrf: string; returnTo: string }>(setup, ({ paths, state, returnTo, complete }) => {
     function login(req: FlowRequest): FlowResponse {
       const target = returnTo(req)
       // Re-checked per request: the rule, not just the configuration, guards what goes on the wire.

@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi'
 import { LoginError } from '../errors.js'
 import { createLoginFlow, equalSecret, type LoginFlow } from '../flow.js'
 import { redirect, type FlowRequest, type FlowResponse } from '../http.js'
-import { optionalFunction, positiveInteger, requiredString, resolveCommon, resolvePaths } from '../options.js'
+import { optionalFunction, positiveInteger, requiredString, resolveCommon } from '../options.js'
 import { parseEndpoint } from '../url-rules.js'
 import { createDiscovery, requestOptions } from './discovery.js'
 import { createIdTokenSignatureCheck } from './id-token-signature.js'
@@ -57,13 +57,12 @@ export function oidcLogin(options: OidcLoginOptions): LoginFlow {
   const timeout = positiveInteger(options.timeout, 'timeout', OIDC_DEFAULTS.timeout)
   const discover = createDiscovery(issuer, insecure, timeout)
   const checkSignature = createIdTokenSignatureCheck(client.client_id, insecure, timeout, common.clock)
-  const paths = resolvePaths(redirectUri.pathname, options.basePath)
   const setup = {
     common,
     session: options.session,
-    paths,
-    origin: redirectUri.origin,
-    secure: redirectUri.protocol === 'https:',
+    site: redirectUri,
+    callbackPath: redirectUri.pathname,
+    basePath: options.basePath,
     stateCookieName: OIDC_DEFAULTS.stateCookieName,
   }
 
