@@ -2,7 +2,8 @@ import { AuthError, isAuthError } from './errors.js'
 import { assertBoolean, assertOneOf, assertString, optionTypeError } from './options.js'
 import { assertOriginRule, isOriginAllowed } from './origin.js'
 import type { RequestView } from './request-view.js'
-import { createResolver } from './resolver/index.js'
+import { B64TOKEN_REASON, isB64Token } from './resolver/bearer.js'
+import { createResolver, createUncheckedResolver, type MaybeUncheckedToken } from './resolver/index.js'
 import type {
   AuthContext,
   AuthenticateOptions,
@@ -16,7 +17,7 @@ import type {
   VerifierOptions,
 } from './types.js'
 import { createVerifier } from './verifier.js'
-import { eagerVerifyOf } from './verifier-engine.js'
+import { cachedVerifyOf, eagerVerifyOf } from './verifier-engine.js'
 import { isPromise, NotSynchronousError } from './verifier-hooks.js'
 
 /** Every key of {@link VerifierOptions}: these build a verifier and exclude `verifier`. */
@@ -99,6 +100,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
   const eagerVerify = eagerVerifyOf(verifier)
   const verify = eagerVerify ?? ((token: string, source: string) => verifier.verify(token, source))
+  // With a cache to ask, the bearer token's character check is paid only on a cache miss.
+  const cachedVerify = cachedVerifyOf(verifier)
+  const resolveUnchecked = cachedVerify === undefined ? undefined : createUncheckedResolver(resolverOptions(options))
   const verifySync = 'verifySync' in verifier && typeof verifier.verifySync === 'function' ? (verifier as SyncVerifier) : undefined
 
   function withRealm(err: unknown): unknown {
@@ -125,12 +129,30 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return found
   }
 
+  // `find`, but a bearer token may come back unchecked (see verifyFound).
+  function findUnchecked(view: RequestView): MaybeUncheckedToken | ResolvedToken | null {
+    if (resolveUnchecked === undefined) return find(view)
+    const found = resolveUnchecked(view)
+    if (found === null && !optional) throw new AuthError('credentials_required')
+    return found
+  }
+
+  // A cached token is strict base64url compact JWS, inside b64token: only a miss pays the check.
+  function verifyFound(found: MaybeUncheckedToken | ResolvedToken): AuthContext | Promise<AuthContext> {
+    const { token, source } = found
+    if ((found as Partial<MaybeUncheckedToken>).unchecked !== true) return verify(token, source)
+    const hit = cachedVerify!(token, source)
+    if (hit !== undefined) return hit
+    if (!isB64Token(token)) throw new AuthError('invalid_request', B64TOKEN_REASON)
+    return verify(token, source)
+  }
+
   // The result itself when nothing had to wait, else a Promise; a refusal known at once is thrown.
   function run(view: RequestView, mode: CheckOrigin): AuthContext | undefined | Promise<AuthContext | undefined> {
-    const found = find(view)
+    const found = findUnchecked(view)
     if (found === null) return undefined
     const { source } = found
-    const auth = verify(found.token, source)
+    const auth = verifyFound(found)
     if (!isPromise<AuthContext>(auth)) return checkOrigin(view, source, mode, auth)
     return Promise.resolve(auth).then((verified) => checkOrigin(view, source, mode, verified))
   }

@@ -48,7 +48,15 @@ export const UNKNOWN_SOURCE = 'unknown'
 /** A verification that gives the AuthContext itself when nothing had to wait, else a Promise of it. */
 export type EagerVerify = (token: string, source: string) => AuthContext | Promise<AuthContext>
 
-const eagerRuns = new WeakMap<Verifier, EagerVerify>()
+/** {@link EagerVerify} for a token in the verifier's cache only: undefined when it is not there. */
+export type CachedVerify = (token: string, source: string) => AuthContext | Promise<AuthContext> | undefined
+
+interface InternalRuns {
+  readonly eager: EagerVerify
+  readonly cached: CachedVerify | undefined
+}
+
+const internalRuns = new WeakMap<Verifier, InternalRuns>()
 
 /**
  * The eager form of a verifier built here, for callers that can go on synchronously (the
@@ -56,7 +64,17 @@ const eagerRuns = new WeakMap<Verifier, EagerVerify>()
  * AuthError, a later one rejects. Undefined for a verifier built elsewhere.
  */
 export function eagerVerifyOf(verifier: Verifier): EagerVerify | undefined {
-  return eagerRuns.get(verifier)
+  return internalRuns.get(verifier)?.eager
+}
+
+/**
+ * The cache-only form of a verifier built here with its cache on: the eager verification of a
+ * token the cache holds (revocation checked as on every hit), or undefined for any other token,
+ * which is left untouched. A cached token was proven strict base64url compact JWS when it was
+ * admitted, so a caller may skip its own character checks when this answers.
+ */
+export function cachedVerifyOf(verifier: Verifier): CachedVerify | undefined {
+  return internalRuns.get(verifier)?.cached
 }
 
 /** Builds a verifier from its parts; see {@link createVerifier}. */
@@ -163,6 +181,17 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     }
   }
 
+  function cached(token: string, source: string): Result | undefined {
+    try {
+      const hit = cache!.get(token, currentTime())
+      if (hit === undefined) return undefined
+      const result = fromCache(token, source, hit, false)
+      return isPromise<AuthContext>(result) ? Promise.resolve(result).catch(rejectAsAuthError) : result
+    } catch (err) {
+      throw toAuthError(err)
+    }
+  }
+
   const verifier: SyncVerifier = {
     verify(token: string, source: string = UNKNOWN_SOURCE): Promise<AuthContext> {
       try {
@@ -182,7 +211,7 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     revocations,
     clock,
   }
-  eagerRuns.set(verifier, eager)
+  internalRuns.set(verifier, { eager, cached: cache === undefined ? undefined : cached })
   return verifier
 }
 

@@ -3,7 +3,7 @@ import { assertFunction, assertString, optionTypeError } from '../options.js'
 import type { RequestView } from '../request-view.js'
 import type { BuiltInSourceName, ResolvedToken, Resolver, ResolverOptions, TokenSource } from '../types.js'
 import { authMessageSource } from './auth-message.js'
-import { bearerSource } from './bearer.js'
+import { bearerSource, uncheckedBearerSource } from './bearer.js'
 import { DEFAULT_COOKIE_NAME, cookieSource } from './cookie.js'
 import { DEFAULT_QUERY_PARAMETER, querySource } from './query.js'
 
@@ -36,10 +36,10 @@ export function defineTokenSource<T extends TokenSource>(source: T): T {
   return source
 }
 
-function buildSource(entry: unknown, index: number, options: ResolverOptions): TokenSource {
+function buildSource(entry: unknown, index: number, options: ResolverOptions, unchecked: boolean): TokenSource {
   switch (entry) {
     case 'cookie': return cookieSource(options.cookieName ?? RESOLVER_DEFAULTS.cookieName)
-    case 'bearer': return bearerSource
+    case 'bearer': return unchecked ? uncheckedBearerSource : bearerSource
     case 'authMessage': return authMessageSource
     case 'query': return querySource(options.queryParameter ?? RESOLVER_DEFAULTS.queryParameter)
   }
@@ -53,11 +53,11 @@ function buildSource(entry: unknown, index: number, options: ResolverOptions): T
   return source as TokenSource
 }
 
-function buildSources(options: ResolverOptions): TokenSource[] {
+function buildSources(options: ResolverOptions, unchecked: boolean): TokenSource[] {
   const entries = options.sources ?? RESOLVER_DEFAULTS.sources
   if (!Array.isArray(entries)) throw optionTypeError('sources', 'an array of source names or TokenSources', entries)
   if (entries.length === 0) throw new RangeError('"sources" must list at least one source')
-  const sources = entries.map((entry, i) => buildSource(entry, i, options))
+  const sources = entries.map((entry, i) => buildSource(entry, i, options, unchecked))
   const seen = new Set<string>()
   for (const { name } of sources) {
     if (seen.has(name)) throw new TypeError(`"sources" lists the source ${JSON.stringify(name)} twice`)
@@ -79,10 +79,28 @@ function buildSources(options: ResolverOptions): TokenSource[] {
  * ```
  */
 export function createResolver(options: ResolverOptions = {}): Resolver {
+  return buildResolver(options, false)
+}
+
+/** A resolved token; `unchecked` when it is a bearer token whose b64token check is still due. */
+export interface MaybeUncheckedToken extends ResolvedToken {
+  readonly unchecked: boolean
+}
+
+/**
+ * The resolver the authenticator runs: {@link createResolver}, except that a bearer token comes
+ * back `unchecked` (see `UncheckedBearerToken`); the caller must check it with `isB64Token`
+ * unless the verifier's cache holds it.
+ */
+export function createUncheckedResolver(options: ResolverOptions = {}): (view: RequestView) => MaybeUncheckedToken | null {
+  return buildResolver(options, true) as (view: RequestView) => MaybeUncheckedToken | null
+}
+
+function buildResolver(options: ResolverOptions, deferBearerCheck: boolean): Resolver {
   if (typeof options !== 'object' || options === null) throw optionTypeError('options', 'an object', options)
   if (options.cookieName !== undefined) assertString('cookieName', options.cookieName)
   if (options.queryParameter !== undefined) assertString('queryParameter', options.queryParameter)
-  const sources = buildSources(options)
+  const sources = buildSources(options, deferBearerCheck)
   const count = sources.length
   return function resolve(view: RequestView): ResolvedToken | null {
     for (let i = 0; i < count; i++) {
@@ -90,7 +108,10 @@ export function createResolver(options: ResolverOptions = {}): Resolver {
       const outcome = source.read(view)
       if (outcome.kind === 'none') continue
       if (outcome.kind === 'token' && typeof outcome.token === 'string' && outcome.token.length > 0) {
-        return { token: outcome.token, source: source.name }
+        if (!deferBearerCheck) return { token: outcome.token, source: source.name }
+        // Only the built-in source may leave its check to the caller; a custom one cannot claim it.
+        const found: MaybeUncheckedToken = { token: outcome.token, source: source.name, unchecked: source === uncheckedBearerSource }
+        return found
       }
       if (outcome.kind === 'malformed') {
         throw new AuthError('invalid_request', typeof outcome.reason === 'string' ? outcome.reason : undefined)

@@ -1,0 +1,104 @@
+import { expect } from 'chai'
+import { secret } from '../../../test/helpers/keys.js'
+import { rejects } from '../../../test/helpers/listen.js'
+import { mint, TEST_AUDIENCE, TEST_ISSUER } from '../../../test/helpers/tokens.js'
+import { createAuthenticator } from '../src/authenticator.js'
+import { createManualClock } from '../src/clock.js'
+import { AuthError } from '../src/errors.js'
+import { createResolver, createUncheckedResolver, defineTokenSource, resolveToken } from '../src/resolver/index.js'
+import { B64TOKEN_REASON } from '../src/resolver/bearer.js'
+import { createVerifier } from '../src/verifier.js'
+import type { RequestView } from '../src/request-view.js'
+import type { Authenticator, AuthenticatorOptions } from '../src/types.js'
+
+// The authenticator checks a bearer token's characters only when the verifier's cache misses:
+// whatever the cache holds, a malformed credential must still be invalid_request.
+const SECRET = secret()
+const options: AuthenticatorOptions = { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: { secrets: { 'kid-1': SECRET } } }
+const bearer = (value: string): RequestView => ({ headers: { authorization: value }, method: 'GET' })
+
+async function refusal(authenticator: Authenticator, view: RequestView): Promise<AuthError> {
+  const err = await rejects(authenticator.authenticate(view))
+  expect(err).to.be.instanceOf(AuthError)
+  return err as AuthError
+}
+
+describe('authenticator: the bearer character check on a cache miss', () => {
+  let token: string
+  before(async () => {
+    token = await mint({ key: SECRET })
+  })
+
+  const malformed = (t: string): string[] => [
+    `Bearer ${t}!`,
+    `Bearer ${t} ${t}`,
+    `Bearer ${t}\t`,
+    `Bearer ${t}\u00ff`,
+    `Bearer "${t}"`,
+    `Bearer ${t.replace('.', '=')}`,
+    `Bearer ${t}\r\nX-Admin: 1`,
+    'Bearer t\u00f6k\u00e9n',
+  ]
+
+  for (const [name, extra] of [
+    ['cache on', {}],
+    ['cache off', { cache: false as const }],
+  ] as const) {
+    it(`answers invalid_request with the resolver's reason for every malformed header (${name}, token cached)`, async () => {
+      const authenticator = createAuthenticator({ ...options, ...extra })
+      expect((await authenticator.authenticate(bearer(`Bearer ${token}`)))?.subject).to.equal('johndoe')
+      for (const value of malformed(token)) {
+        const expected = (() => {
+          try {
+            resolveToken(bearer(value))
+          } catch (err) {
+            return err as AuthError
+          }
+          throw new Error(`resolveToken accepted ${JSON.stringify(value.slice(-12))}`)
+        })()
+        const err = await refusal(authenticator, bearer(value))
+        expect(err.code, value.slice(-12)).to.equal('invalid_request')
+        expect(err.message).to.equal(expected.message)
+        expect(() => authenticator.authenticateSync(bearer(value))).to.throw(AuthError, expected.message)
+        const eager = authenticator.authenticateEager(bearer(value))
+        expect(eager).to.be.instanceOf(Promise)
+        expect((await rejects(eager as Promise<unknown>)).code).to.equal('invalid_request')
+      }
+    })
+  }
+
+  it('uses the b64token reason for a token outside the alphabet, before any verification', async () => {
+    const authenticator = createAuthenticator(options)
+    const err = await refusal(authenticator, bearer('Bearer not@a.token'))
+    expect(err).to.include({ code: 'invalid_request', message: B64TOKEN_REASON })
+  })
+
+  it('serves a cached bearer token, still checking revocation and the clock on every hit', async () => {
+    const clock = createManualClock(Date.now())
+    const verifier = createVerifier({ ...options, clock })
+    const authenticator = createAuthenticator({ verifier })
+    const revocable = await mint({ key: SECRET, now: Math.floor(clock.now() / 1000), claims: { jti: 'j-1' } })
+    expect((authenticator.authenticateEager(bearer(`Bearer ${revocable}`)) as { subject: string }).subject).to.equal('johndoe')
+    expect((authenticator.authenticateEager(bearer(`bearer   ${revocable}`)) as { source: string }).source).to.equal('bearer')
+    verifier.revocations.revoke('j-1')
+    expect((await refusal(authenticator, bearer(`Bearer ${revocable}`))).code).to.equal('token_revoked')
+    verifier.revocations.restore('j-1')
+    clock.advance(3600_000 + 5000)
+    expect((await refusal(authenticator, bearer(`Bearer ${revocable}`))).code).to.equal('token_expired')
+  })
+
+  it('keeps the public resolver checked: authenticator.resolve and createResolver refuse what they always refused', () => {
+    const authenticator = createAuthenticator(options)
+    expect(() => authenticator.resolve(bearer(`Bearer ${token}!`))).to.throw(AuthError, B64TOKEN_REASON)
+    expect(createResolver()(bearer(`Bearer ${token}`))).to.deep.equal({ token, source: 'bearer' })
+  })
+
+  it('leaves only the built-in bearer source unchecked; a custom source cannot claim it', () => {
+    const claims = defineTokenSource({ name: 'custom', read: () => ({ kind: 'token', token: 'x y', unchecked: true }) as never })
+    const resolve = createUncheckedResolver({ sources: [claims] })
+    expect(resolve(bearer('Bearer abc'))).to.deep.equal({ token: 'x y', source: 'custom', unchecked: false })
+    const built = createUncheckedResolver()
+    expect(built(bearer('Bearer a b'))).to.deep.equal({ token: 'a b', source: 'bearer', unchecked: true })
+    expect(built({ headers: { cookie: `hg_token=${token}` } })).to.deep.equal({ token, source: 'cookie', unchecked: false })
+  })
+})
