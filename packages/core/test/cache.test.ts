@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { TokenCache } from '../src/cache.js'
+import { KEY_SUFFIX_LENGTH, TokenCache } from '../src/cache.js'
 
 describe('TokenCache', () => {
   it('returns a value until its end, then drops it', () => {
@@ -44,6 +44,52 @@ describe('TokenCache', () => {
     cache.set('b', 'B', Infinity)
     cache.clear()
     expect(cache.size).to.equal(0)
+  })
+
+  describe('keys that share the indexed suffix', () => {
+    const suffix = 's'.repeat(KEY_SUFFIX_LENGTH)
+    const good = `good.token.${suffix}`
+    const forged = `forged.tok.${suffix}`
+
+    it('never answers one key with the value of another', () => {
+      const cache = new TokenCache<string>(4)
+      cache.set(good, 'GOOD', 1000)
+      expect(cache.get(forged, 0)).to.equal(undefined)
+      expect(cache.get(`x${good}`, 0)).to.equal(undefined)
+      expect(cache.get(good.slice(1), 0)).to.equal(undefined)
+      expect(cache.get(suffix, 0)).to.equal(undefined)
+      expect(cache.get(good, 0)).to.equal('GOOD')
+    })
+
+    it('leaves the held entry alone when another key misses on it, live or past its end', () => {
+      const cache = new TokenCache<string>(4)
+      cache.set(good, 'GOOD', 1000)
+      expect(cache.get(forged, 2000)).to.equal(undefined)
+      expect(cache.delete(forged)).to.equal(false)
+      expect(cache.size).to.equal(1)
+      expect(cache.get(good, 999)).to.equal('GOOD')
+    })
+
+    it('keeps its place in the LRU order whatever lookups of another key do', () => {
+      const cache = new TokenCache<string>(2)
+      cache.set(good, 'GOOD', Infinity)
+      cache.set('other', 'OTHER', Infinity)
+      for (let i = 0; i < 10; i++) cache.get(forged, 0)
+      cache.set('third', 'THIRD', Infinity)
+      expect(cache.get(good, 0)).to.equal(undefined)
+      expect(cache.get('other', 0)).to.equal('OTHER')
+    })
+
+    it('replaces the held entry when another key is set, within the bound', () => {
+      const cache = new TokenCache<string>(2)
+      cache.set('other', 'OTHER', Infinity)
+      cache.set(good, 'GOOD', Infinity)
+      cache.set(forged, 'FORGED', Infinity)
+      expect(cache.size).to.equal(2)
+      expect(cache.get(good, 0)).to.equal(undefined)
+      expect(cache.get(forged, 0)).to.equal('FORGED')
+      expect(cache.get('other', 0)).to.equal('OTHER')
+    })
   })
 
   it('refuses a size that is not a positive integer', () => {

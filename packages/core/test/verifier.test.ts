@@ -315,6 +315,22 @@ describe('createVerifier', () => {
       expect(runs()).to.equal(1)
     })
 
+    it('verifies in full, and refuses, a forged token that ends like a cached one', async () => {
+      const { verifier, runs } = counting()
+      const good = await token()
+      verifier.verifySync(good)
+      const at = good.lastIndexOf('.') + 1
+      // Same header, claims, length and signature ending: only the start of the signature differs.
+      const forged = `${good.slice(0, at)}${good[at] === 'A' ? 'B' : 'A'}${good.slice(at + 1)}`
+      expect(forged.length).to.equal(good.length)
+      expect(forged.slice(-32)).to.equal(good.slice(-32))
+      expect((await rejects(verifier.verify(forged))).code).to.equal('invalid_token')
+      expect(() => verifier.verifySync(forged)).to.throw(AuthError, /signature/)
+      expect(runs()).to.equal(1)
+      expect(verifier.verifySync(good).subject).to.equal('johndoe')
+      expect(runs()).to.equal(1)
+    })
+
     it('serves an entry until the verifier would refuse the token (exp + clockTolerance), never past it', async () => {
       const { verifier, runs } = counting()
       const t = await token({ exp: NOW + 60 })
