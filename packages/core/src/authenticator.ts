@@ -2,7 +2,6 @@ import { AuthError, isAuthError } from './errors.js'
 import { assertBoolean, assertOneOf, assertString, optionTypeError } from './options.js'
 import { assertOriginRule, isOriginAllowed } from './origin.js'
 import type { RequestView } from './request-view.js'
-import { B64TOKEN_REASON, isB64Token } from './resolver/bearer.js'
 import { createResolver, createUncheckedResolver, type MaybeUncheckedToken } from './resolver/index.js'
 import type {
   AuthContext,
@@ -100,7 +99,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
   const eagerVerify = eagerVerifyOf(verifier)
   const verify = eagerVerify ?? ((token: string, source: string) => verifier.verify(token, source))
-  // With a cache to ask, the bearer token's character check is paid only on a cache miss.
+  // With a cache to ask, a bearer or cookie token's character check is paid only on a cache miss.
   const cachedVerify = cachedVerifyOf(verifier)
   const resolveUnchecked = cachedVerify === undefined ? undefined : createUncheckedResolver(resolverOptions(options))
   const verifySync = 'verifySync' in verifier && typeof verifier.verifySync === 'function' ? (verifier as SyncVerifier) : undefined
@@ -129,7 +128,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return found
   }
 
-  // `find`, but a bearer token may come back unchecked (see verifyFound).
+  // `find`, but a bearer or cookie token may come back with its check still due (see verifyFound).
   function findUnchecked(view: RequestView): MaybeUncheckedToken | ResolvedToken | null {
     if (resolveUnchecked === undefined) return find(view)
     const found = resolveUnchecked(view)
@@ -137,13 +136,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return found
   }
 
-  // A cached token is strict base64url compact JWS, inside b64token: only a miss pays the check.
+  // A cached token is strict base64url compact JWS, which every built-in check accepts: only a miss pays it.
   function verifyFound(found: MaybeUncheckedToken | ResolvedToken): AuthContext | Promise<AuthContext> {
     const { token, source } = found
-    if ((found as Partial<MaybeUncheckedToken>).unchecked !== true) return verify(token, source)
+    const check = (found as Partial<MaybeUncheckedToken>).check
+    if (check === undefined) return verify(token, source)
     const hit = cachedVerify!(token, source)
     if (hit !== undefined) return hit
-    if (!isB64Token(token)) throw new AuthError('invalid_request', B64TOKEN_REASON)
+    if (!check.passes(token)) throw new AuthError('invalid_request', check.reason)
     return verify(token, source)
   }
 

@@ -6,7 +6,8 @@ import { createAuthenticator } from '../src/authenticator.js'
 import { createManualClock } from '../src/clock.js'
 import { AuthError } from '../src/errors.js'
 import { createResolver, createUncheckedResolver, defineTokenSource, resolveToken } from '../src/resolver/index.js'
-import { B64TOKEN_REASON } from '../src/resolver/bearer.js'
+import { DEFAULT_QUERY_PARAMETER } from '../src/resolver/query.js'
+import { B64TOKEN_REASON, BEARER_CHECK } from '../src/resolver/bearer.js'
 import { createVerifier } from '../src/verifier.js'
 import type { RequestView } from '../src/request-view.js'
 import type { Authenticator, AuthenticatorOptions } from '../src/types.js'
@@ -93,12 +94,17 @@ describe('authenticator: the bearer character check on a cache miss', () => {
     expect(createResolver()(bearer(`Bearer ${token}`))).to.deep.equal({ token, source: 'bearer' })
   })
 
-  it('leaves only the built-in bearer source unchecked; a custom source cannot claim it', () => {
-    const claims = defineTokenSource({ name: 'custom', read: () => ({ kind: 'token', token: 'x y', unchecked: true }) as never })
+  it('leaves only the built-in bearer and cookie sources unchecked; a custom source cannot claim it', () => {
+    const claims = defineTokenSource({ name: 'custom', read: () => ({ kind: 'token', token: 'x y', unchecked: true, check: BEARER_CHECK }) as never })
     const resolve = createUncheckedResolver({ sources: [claims] })
-    expect(resolve(bearer('Bearer abc'))).to.deep.equal({ token: 'x y', source: 'custom', unchecked: false })
-    const built = createUncheckedResolver()
-    expect(built(bearer('Bearer a b'))).to.deep.equal({ token: 'a b', source: 'bearer', unchecked: true })
-    expect(built({ headers: { cookie: `hg_token=${token}` } })).to.deep.equal({ token, source: 'cookie', unchecked: false })
+    expect(resolve(bearer('Bearer abc'))).to.deep.equal({ token: 'x y', source: 'custom', check: undefined })
+    const built = createUncheckedResolver({ sources: ['cookie', 'bearer', 'authMessage', 'query'] })
+    expect(built(bearer('Bearer a b'))).to.deep.equal({ token: 'a b', source: 'bearer', check: BEARER_CHECK })
+    const cookie = built({ headers: { cookie: 'hg_token=a b' } })
+    expect(cookie).to.include({ token: 'a b', source: 'cookie' })
+    expect(cookie?.check?.passes('a b')).to.equal(false)
+    expect(cookie?.check?.passes(token)).to.equal(true)
+    expect(built({ headers: {}, message: `Bearer ${token}` })).to.deep.equal({ token, source: 'authMessage', check: undefined })
+    expect(built({ headers: {}, url: `/?${DEFAULT_QUERY_PARAMETER}=${token}` })).to.deep.equal({ token, source: 'query', check: undefined })
   })
 })

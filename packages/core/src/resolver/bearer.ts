@@ -26,9 +26,24 @@ export function isB64Token(token: string): boolean {
 }
 
 /**
+ * A built-in source's character check, left to the authenticator: it runs only when the
+ * verifier's cache misses, since a cached token was proven strict base64url compact JWS (a subset
+ * of what every built-in source accepts) when it was admitted.
+ */
+export interface DeferredCheck {
+  /** Does the token pass the source's own check? */
+  passes(token: string): boolean
+  /** The `invalid_request` reason when it does not. */
+  readonly reason: string
+}
+
+/** The bearer source's deferred check: RFC 6750 b64token. */
+export const BEARER_CHECK: DeferredCheck = Object.freeze({ passes: isB64Token, reason: B64TOKEN_REASON })
+
+/**
  * A bearer token whose characters are not checked yet. Only the authenticator reads the bearer
  * header this way: a token in the verifier's cache is strict base64url compact JWS, a subset of
- * b64token, so it checks the characters only on a cache miss (where `isB64Token` decides).
+ * b64token, so it checks the characters only on a cache miss (where {@link BEARER_CHECK} decides).
  */
 export interface UncheckedBearerToken {
   readonly kind: 'token'

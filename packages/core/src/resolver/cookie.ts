@@ -2,7 +2,7 @@ import { parse } from 'cookie'
 import { assertString } from '../options.js'
 import type { RequestView } from '../request-view.js'
 import type { SourceOutcome, TokenSource } from '../types.js'
-import { NONE, malformedOutcome } from './bearer.js'
+import { NONE, malformedOutcome, type DeferredCheck } from './bearer.js'
 
 /** Cookie the `cookie` source reads unless told otherwise. */
 export const DEFAULT_COOKIE_NAME = 'hg_token'
@@ -55,10 +55,23 @@ function distinctValues(header: string, name: string): Set<string> {
  * sent twice with different values (a sibling subdomain can plant a second one), is malformed.
  */
 export function cookieSource(name: string = DEFAULT_COOKIE_NAME): TokenSource {
+  return buildCookieSource(name, false).source
+}
+
+/**
+ * {@link cookieSource} without the compact-JWS check, and that check, which the caller must run
+ * unless the verifier's cache holds the token. Internal to the authenticator; every other check
+ * (the cookie sent twice, a value that is not a string) stays in the source.
+ */
+export function uncheckedCookieSource(name: string = DEFAULT_COOKIE_NAME): { readonly source: TokenSource; readonly check: DeferredCheck } {
+  return buildCookieSource(name, true)
+}
+
+function buildCookieSource(name: string, deferCheck: boolean): { readonly source: TokenSource; readonly check: DeferredCheck } {
   assertCookieName('cookieName', name)
   const notJws = `The ${name} cookie is not a compact JWS`
   const twice = `The ${name} cookie is sent more than once`
-  return Object.freeze({
+  const source = Object.freeze({
     name: 'cookie',
     read(view: RequestView): SourceOutcome {
       const header = cookieHeader(view)
@@ -75,7 +88,8 @@ export function cookieSource(name: string = DEFAULT_COOKIE_NAME): TokenSource {
       if (first >= 0 && header!.includes(name, first + name.length) && distinctValues(header!, name).size > 1) {
         return malformedOutcome(twice)
       }
-      return isCompactJws(value) ? { kind: 'token', token: value } : malformedOutcome(notJws)
+      return deferCheck || isCompactJws(value) ? { kind: 'token', token: value } : malformedOutcome(notJws)
     },
   })
+  return { source, check: Object.freeze({ passes: isCompactJws, reason: notJws }) }
 }

@@ -3,8 +3,8 @@ import { assertFunction, assertString, optionTypeError } from '../options.js'
 import type { RequestView } from '../request-view.js'
 import type { BuiltInSourceName, ResolvedToken, Resolver, ResolverOptions, TokenSource } from '../types.js'
 import { authMessageSource } from './auth-message.js'
-import { bearerSource, uncheckedBearerSource } from './bearer.js'
-import { DEFAULT_COOKIE_NAME, cookieSource } from './cookie.js'
+import { BEARER_CHECK, bearerSource, uncheckedBearerSource, type DeferredCheck } from './bearer.js'
+import { DEFAULT_COOKIE_NAME, cookieSource, uncheckedCookieSource } from './cookie.js'
 import { DEFAULT_QUERY_PARAMETER, querySource } from './query.js'
 
 /** The resolver's defaults, in one place. `query` is opt-in: URLs end up in logs. */
@@ -36,12 +36,21 @@ export function defineTokenSource<T extends TokenSource>(source: T): T {
   return source
 }
 
-function buildSource(entry: unknown, index: number, options: ResolverOptions, unchecked: boolean): TokenSource {
+/** A source, and the character check it leaves to the caller (built-in sources only, when asked). */
+interface BuiltSource {
+  readonly source: TokenSource
+  readonly check: DeferredCheck | undefined
+}
+
+function buildSource(entry: unknown, index: number, options: ResolverOptions, unchecked: boolean): BuiltSource {
   switch (entry) {
-    case 'cookie': return cookieSource(options.cookieName ?? RESOLVER_DEFAULTS.cookieName)
-    case 'bearer': return unchecked ? uncheckedBearerSource : bearerSource
-    case 'authMessage': return authMessageSource
-    case 'query': return querySource(options.queryParameter ?? RESOLVER_DEFAULTS.queryParameter)
+    case 'cookie': {
+      const name = options.cookieName ?? RESOLVER_DEFAULTS.cookieName
+      return unchecked ? uncheckedCookieSource(name) : { source: cookieSource(name), check: undefined }
+    }
+    case 'bearer': return unchecked ? { source: uncheckedBearerSource, check: BEARER_CHECK } : { source: bearerSource, check: undefined }
+    case 'authMessage': return { source: authMessageSource, check: undefined }
+    case 'query': return { source: querySource(options.queryParameter ?? RESOLVER_DEFAULTS.queryParameter), check: undefined }
   }
   if (typeof entry === 'string') {
     throw new TypeError(`"sources" has an unknown source ${JSON.stringify(entry)}; expected ${BUILT_IN_NAMES.join(', ')} or a TokenSource`)
@@ -50,16 +59,16 @@ function buildSource(entry: unknown, index: number, options: ResolverOptions, un
   const source = entry as Partial<TokenSource>
   assertString(`sources[${index}].name`, source.name)
   assertFunction(`sources[${index}].read`, source.read)
-  return source as TokenSource
+  return { source: source as TokenSource, check: undefined }
 }
 
-function buildSources(options: ResolverOptions, unchecked: boolean): TokenSource[] {
+function buildSources(options: ResolverOptions, unchecked: boolean): BuiltSource[] {
   const entries = options.sources ?? RESOLVER_DEFAULTS.sources
   if (!Array.isArray(entries)) throw optionTypeError('sources', 'an array of source names or TokenSources', entries)
   if (entries.length === 0) throw new RangeError('"sources" must list at least one source')
   const sources = entries.map((entry, i) => buildSource(entry, i, options, unchecked))
   const seen = new Set<string>()
-  for (const { name } of sources) {
+  for (const { source: { name } } of sources) {
     if (seen.has(name)) throw new TypeError(`"sources" lists the source ${JSON.stringify(name)} twice`)
     seen.add(name)
   }
@@ -82,25 +91,28 @@ export function createResolver(options: ResolverOptions = {}): Resolver {
   return buildResolver(options, false)
 }
 
-/** A resolved token; `unchecked` when it is a bearer token whose b64token check is still due. */
+/** A resolved token; `check` is the built-in source's character check when it is still due. */
 export interface MaybeUncheckedToken extends ResolvedToken {
-  readonly unchecked: boolean
+  readonly check: DeferredCheck | undefined
 }
 
 /**
- * The resolver the authenticator runs: {@link createResolver}, except that a bearer token comes
- * back `unchecked` (see `UncheckedBearerToken`); the caller must check it with `isB64Token`
- * unless the verifier's cache holds it.
+ * The resolver the authenticator runs: {@link createResolver}, except that a bearer or cookie
+ * token comes back with its source's character `check` still due; the caller must run it unless
+ * the verifier's cache holds the token.
  */
 export function createUncheckedResolver(options: ResolverOptions = {}): (view: RequestView) => MaybeUncheckedToken | null {
   return buildResolver(options, true) as (view: RequestView) => MaybeUncheckedToken | null
 }
 
-function buildResolver(options: ResolverOptions, deferBearerCheck: boolean): Resolver {
+function buildResolver(options: ResolverOptions, deferChecks: boolean): Resolver {
   if (typeof options !== 'object' || options === null) throw optionTypeError('options', 'an object', options)
   if (options.cookieName !== undefined) assertString('cookieName', options.cookieName)
   if (options.queryParameter !== undefined) assertString('queryParameter', options.queryParameter)
-  const sources = buildSources(options, deferBearerCheck)
+  const built = buildSources(options, deferChecks)
+  const sources = built.map((b) => b.source)
+  // Only a built-in source may leave its check to the caller; a custom one cannot claim it.
+  const checks = built.map((b) => b.check)
   const count = sources.length
   return function resolve(view: RequestView): ResolvedToken | null {
     for (let i = 0; i < count; i++) {
@@ -108,9 +120,8 @@ function buildResolver(options: ResolverOptions, deferBearerCheck: boolean): Res
       const outcome = source.read(view)
       if (outcome.kind === 'none') continue
       if (outcome.kind === 'token' && typeof outcome.token === 'string' && outcome.token.length > 0) {
-        if (!deferBearerCheck) return { token: outcome.token, source: source.name }
-        // Only the built-in source may leave its check to the caller; a custom one cannot claim it.
-        const found: MaybeUncheckedToken = { token: outcome.token, source: source.name, unchecked: source === uncheckedBearerSource }
+        if (!deferChecks) return { token: outcome.token, source: source.name }
+        const found: MaybeUncheckedToken = { token: outcome.token, source: source.name, check: checks[i] }
         return found
       }
       if (outcome.kind === 'malformed') {
