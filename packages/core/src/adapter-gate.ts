@@ -94,17 +94,20 @@ export function createAdapterGate<HandOff extends string>(options: AdapterGateOp
   const authenticator = createAuthenticator(authenticatorOptions)
   const settings: Binding = Object.freeze({ handOff: errorMode === handOff, realm: authenticator.realm, auth: undefined })
   const passPreflight = preflight === 'pass'
+  const { handOff: handsOff, realm } = settings
+
+  // A literal of one shape, and no closure per request: this runs on every authenticated request.
+  function bind(request: object, auth: AuthContext | undefined): AuthContext | undefined {
+    bindings.set(request, { handOff: handsOff, realm, auth })
+    return auth
+  }
 
   return Object.freeze({
     authenticator,
     skips: (view: RequestView) => passPreflight && isPreflight(view),
     authenticate(request: object, view: RequestView): AuthContext | undefined | Promise<AuthContext | undefined> {
-      const admit = (auth: AuthContext | undefined) => {
-        bindings.set(request, { ...settings, auth })
-        return auth
-      }
       const result = authenticator.authenticateEager(view)
-      return result instanceof Promise ? result.then(admit) : admit(result)
+      return result instanceof Promise ? result.then((auth) => bind(request, auth)) : bind(request, result)
     },
     refusal: (err: unknown) => refusalOf(settings, err),
   })

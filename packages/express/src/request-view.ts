@@ -7,8 +7,7 @@ type TrustProxy = (address: string | undefined, hop: number) => boolean
  * The host the client asked for, as Express 5's `req.host` reads it: the first
  * `X-Forwarded-Host` value when `trust proxy` trusts the peer, else undefined (use `Host`).
  */
-function forwardedHost(req: Request): string | undefined {
-  const value = req.headers['x-forwarded-host']
+function forwardedHost(req: Request, value: string | string[] | undefined): string | undefined {
   if (typeof value !== 'string') return undefined
   // Optional: the middleware may run outside an Express app (e.g. on a bare router).
   const trust = (req.app as Request['app'] | undefined)?.get('trust proxy fn') as TrustProxy | undefined
@@ -20,9 +19,11 @@ function forwardedHost(req: Request): string | undefined {
 /**
  * How the request arrived: `req.protocol`, which reads `X-Forwarded-Proto` only when `trust proxy`
  * trusts the peer; on a bare router (no Express request prototype), the socket's own TLS state.
+ * Without the header `req.protocol` is the socket's state whatever `trust proxy` says, so the
+ * getter (a trust evaluation per request) runs only when the header is there.
  */
-function protocolOf(req: Request): RequestView['protocol'] {
-  const name: unknown = (req.app as Request['app'] | undefined) === undefined ? undefined : req.protocol
+function protocolOf(req: Request, forwardedProto: string | string[] | undefined): RequestView['protocol'] {
+  const name: unknown = forwardedProto === undefined || (req.app as Request['app'] | undefined) === undefined ? undefined : req.protocol
   return viewProtocol(name) ?? ((req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http')
 }
 
@@ -34,13 +35,14 @@ function protocolOf(req: Request): RequestView['protocol'] {
  */
 export function toRequestView(req: Request): RequestView {
   const cookies = req.cookies as unknown
-  const host = forwardedHost(req)
+  const { headers } = req
+  const host = forwardedHost(req, headers['x-forwarded-host'])
   return {
-    headers: host === undefined ? req.headers : { ...req.headers, host },
+    headers: host === undefined ? headers : { ...headers, host },
     rawHeaders: req.rawHeaders,
     cookies: typeof cookies === 'object' && cookies !== null ? (cookies as RequestView['cookies']) : undefined,
     url: req.originalUrl,
     method: req.method,
-    protocol: protocolOf(req),
+    protocol: protocolOf(req, headers['x-forwarded-proto']),
   }
 }
