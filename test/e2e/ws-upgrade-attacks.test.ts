@@ -98,14 +98,17 @@ describe('ws: hostile upgrade requests', () => {
   })
 })
 
-describe('ws: clockTolerance next to a ready authenticator', () => {
-  it('is validated, naming the option', () => {
+describe('ws: resolver and verifier options next to a ready authenticator', () => {
+  it('are refused, naming the option, since the authenticator already holds its own', () => {
     const clock = createManualClock()
     const authenticator = createAuthenticator({ ...verifierOptions(clock), optional: true })
     const wss = new WebSocketServer({ noServer: true })
-    expect(() => createUpgradeHandler(wss, { authenticator, clockTolerance: -1 })).to.throw(RangeError, /"clockTolerance"/)
-    expect(() => createUpgradeHandler(wss, { authenticator, clockTolerance: 86_401 })).to.throw(RangeError, /"clockTolerance"/)
-    expect(() => createUpgradeHandler(wss, { authenticator, clockTolerance: Number.NaN })).to.throw(RangeError, /"clockTolerance"/)
+    expect(() => createUpgradeHandler(wss, { authenticator, clockTolerance: 30 })).to.throw(TypeError, /"clockTolerance" cannot be used with "authenticator"/)
+    expect(() => createUpgradeHandler(wss, { authenticator, cookieName: 'other' })).to.throw(TypeError, /"cookieName"/)
+    expect(() => createUpgradeHandler(wss, { authenticator, keys: { secrets: {} } })).to.throw(TypeError, /"keys"/)
+    // Its own options (bounds, protocol) still go with it.
+    const wsAuth = createUpgradeHandler(wss, { authenticator, maxQuarantined: 5, clockTolerance: undefined })
+    wsAuth.close()
     wss.close()
   })
 })

@@ -43,16 +43,6 @@ export interface ResolvedConnectionOptions {
   readonly limits: Readonly<Required<QuarantineLimits>>
 }
 
-const MAX_CLOCK_TOLERANCE = 86_400
-
-// Deprecated beside `authenticator`: still validated so a typo fails, but the deadline is the verifier's.
-function checkIgnoredClockTolerance(tolerance: unknown): void {
-  if (tolerance === undefined) return
-  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0 || tolerance > MAX_CLOCK_TOLERANCE) {
-    throw new RangeError(`"clockTolerance" must be a number of seconds from 0 to ${MAX_CLOCK_TOLERANCE}`)
-  }
-}
-
 const OWN_KEYS = [
   'authenticator',
   'protocol',
@@ -104,7 +94,9 @@ export function resolveConnectionOptions(
   } else if (typeof authenticator.authenticate !== 'function' || authenticator.verifier === undefined) {
     throw new TypeError('"authenticator" must be an Authenticator from createAuthenticator()')
   } else {
-    checkIgnoredClockTolerance(options.clockTolerance)
+    // A ready authenticator already holds its resolver and verifier: their options here would do nothing.
+    const ignored = Object.keys(options).find((key) => !OWN_KEYS.includes(key) && (options as Record<string, unknown>)[key] !== undefined)
+    if (ignored !== undefined) throw new TypeError(`"${ignored}" cannot be used with "authenticator"; set it where the authenticator is built`)
   }
   return { authenticator, protocol, limits: Object.freeze(limits) }
 }

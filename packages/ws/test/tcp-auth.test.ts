@@ -26,7 +26,8 @@ describe('tcp-auth', () => {
     clock = createManualClock()
     revocations = createRevocationList()
     server = net.createServer()
-    tcp = attachTcpAuth(server, { ...verifierOptions(clock), revocations, ...options })
+    // A ready authenticator carries its own verifier options; none may stand beside it.
+    tcp = attachTcpAuth(server, options.authenticator === undefined ? { ...verifierOptions(clock), revocations, ...options } : options)
     handed = []
     tcp.on('connection', (conn: TcpConnection, auth: AuthContext) => handed.push({ conn, auth }))
     await listen(server)
