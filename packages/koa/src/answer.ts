@@ -12,8 +12,7 @@ export function answer(refusal: Refusal, ctx: Context): void {
   if (refusal.kind === 'hand-off') throw refusal.error
   const err = refusal.error
   ctx.status = err.status
+  // WWW-Authenticate and Cache-Control: no-store, the same headers core's writeAuthError sends.
   ctx.set(err.headers)
-  // As core's writeAuthError answers: a refusal is about this request only.
-  ctx.set('Cache-Control', 'no-store')
   ctx.body = errorBody(err)
 }
