@@ -92,8 +92,17 @@ export interface KeySetOptions {
   localJwks?: { keys: JsonWebKey[] }
   /** Public keys by `kid` (PEM, JWK or KeyObject). */
   publicKeys?: Record<string, PublicKeyInput>
-  /** A key-lookup function, tried after the keys above find nothing. */
+  /**
+   * A key-lookup function, tried after the keys above find nothing. One that answers without a
+   * Promise (keys held in memory) keeps verification synchronous.
+   */
   lookup?: KeyLookup
+  /**
+   * A number that grows whenever `lookup` may stop returning a key it returned before (a key
+   * retired or removed). A cached verification made under another version is redone, so a
+   * retired key stops verifying at once rather than when its tokens leave the cache.
+   */
+  lookupVersion?: () => number
 }
 
 /** Built-in revocation list by `jti`; revoking is how static tokens die. */

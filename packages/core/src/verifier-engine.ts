@@ -12,6 +12,8 @@ import type { Algorithm, AuthContext, Claims, JwsHeader, SyncVerifier, Verificat
 /** The part of the key store the verifier uses. */
 export interface KeySource {
   readonly algorithms: ReadonlySet<Algorithm>
+  /** Grows when a key may have gone away; see KeyStore.version. */
+  readonly version?: () => number
   select(header: Readonly<JwsHeader>, claims: Readonly<Claims>): readonly VerificationKey[] | Promise<readonly VerificationKey[]>
 }
 
@@ -38,6 +40,8 @@ interface Verified {
   readonly validUntil: number | undefined
   /** Version of the built-in revocation list at the last check that found `jti` not revoked. */
   listVersion: number
+  /** The key store's version when its keys were selected: another version means verify again. */
+  readonly keysVersion: number
 }
 
 type Result = AuthContext | Promise<AuthContext>
@@ -93,6 +97,8 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   const allowed = new Set<string>([...store.algorithms].filter((alg) => Object.hasOwn(ALGORITHM_SPECS, alg)))
   const cache = resolved.cacheMax > 0 ? new TokenCache<Verified>(resolved.cacheMax) : undefined
   const { compilePermissions, createAuthContext } = parts
+  const keysVersion = store.version
+  const fresh = (hit: Verified): boolean => keysVersion === undefined || hit.keysVersion === keysVersion()
 
   const builtIn = revocations instanceof InMemoryRevocationList ? revocations : undefined
   const revokedByList: (jti: unknown) => boolean =
@@ -122,24 +128,24 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     return createAuthContext(token, source, hit.claims, hit.permissions, hit.validUntil)
   }
 
-  function admit(token: string, source: string, claims: Claims, verdict: ClaimVerdict): AuthContext {
+  function admit(token: string, source: string, claims: Claims, verdict: ClaimVerdict, keysAt: number): AuthContext {
     const permissions = compilePermissions(claims)
     const until = verdict.validUntil
     const validUntil = until === Infinity ? undefined : until
     // listVersion -1: the first hit looks the jti up, since a hook may have awaited after the list was checked.
     if (cache !== undefined && verdict.cacheable && until > currentTime()) {
-      cache.set(token, { claims, permissions, jti: claims.jti, validUntil, listVersion: -1 }, until)
+      cache.set(token, { claims, permissions, jti: claims.jti, validUntil, listVersion: -1, keysVersion: keysAt }, until)
     }
     return createAuthContext(token, source, claims, permissions, validUntil)
   }
 
-  function runClaimsCheck(token: string, source: string, claims: Claims, verdict: ClaimVerdict, sync: boolean): Result {
+  function runClaimsCheck(token: string, source: string, claims: Claims, verdict: ClaimVerdict, sync: boolean, keysAt: number): Result {
     const pending = checkClaims === undefined ? undefined : askCheckClaims(checkClaims, claims, sync)
-    if (pending === undefined) return admit(token, source, claims, verdict)
-    return pending.then(() => admit(token, source, claims, verdict))
+    if (pending === undefined) return admit(token, source, claims, verdict, keysAt)
+    return pending.then(() => admit(token, source, claims, verdict, keysAt))
   }
 
-  function finish(token: string, source: string, jws: DecodedJws, keys: readonly VerificationKey[], sync: boolean): Result {
+  function finish(token: string, source: string, jws: DecodedJws, keys: readonly VerificationKey[], sync: boolean, keysAt: number): Result {
     const { spec, signingInput, signature } = jws
     let valid = false
     for (let i = 0; i < keys.length && !valid; i++) {
@@ -152,8 +158,8 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     const verdict = checkRegisteredClaims(claims, Math.floor(currentTime() / 1000), rules)
     if (revokedByList(claims.jti)) throw new AuthError('token_revoked')
     const pending = isRevoked === undefined ? undefined : askIsRevoked(isRevoked, claims, sync)
-    if (pending === undefined) return runClaimsCheck(token, source, claims, verdict, sync)
-    return pending.then(() => runClaimsCheck(token, source, claims, verdict, false))
+    if (pending === undefined) return runClaimsCheck(token, source, claims, verdict, sync, keysAt)
+    return pending.then(() => runClaimsCheck(token, source, claims, verdict, false, keysAt))
   }
 
   function run(token: string, source: string, sync: boolean): Result {
@@ -163,13 +169,15 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     const now = currentTime()
     if (cache !== undefined) {
       const hit = cache.get(token, now)
-      if (hit !== undefined) return fromCache(token, source, hit, sync)
+      if (hit !== undefined && fresh(hit)) return fromCache(token, source, hit, sync)
     }
     const jws = decodeCompact(token, allowed)
+    // Read before selecting: a key retired while a lookup is pending must not be cached as current.
+    const keysAt = keysVersion === undefined ? 0 : keysVersion()
     const keys = store.select(jws.header, jws.claims)
-    if (!isPromise<readonly VerificationKey[]>(keys)) return finish(token, source, jws, keys, sync)
+    if (!isPromise<readonly VerificationKey[]>(keys)) return finish(token, source, jws, keys, sync, keysAt)
     if (sync) throw notSynchronous('the key store (remote JWKS or a key lookup)', keys)
-    return keys.then((found) => finish(token, source, jws, found, false))
+    return keys.then((found) => finish(token, source, jws, found, false, keysAt))
   }
 
   function eager(token: string, source: string): Result {
@@ -184,7 +192,7 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   function cached(token: string, source: string): Result | undefined {
     try {
       const hit = cache!.get(token, currentTime())
-      if (hit === undefined) return undefined
+      if (hit === undefined || !fresh(hit)) return undefined
       const result = fromCache(token, source, hit, false)
       return isPromise<AuthContext>(result) ? Promise.resolve(result).catch(rejectAsAuthError) : result
     } catch (err) {

@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { createSecretKey } from 'node:crypto'
 import { keyPair, secret, type AsymmetricAlg } from '../../../test/helpers/keys.js'
 import { rejects } from '../../../test/helpers/listen.js'
 import { mint, TEST_AUDIENCE, TEST_ISSUER } from '../../../test/helpers/tokens.js'
@@ -408,6 +409,60 @@ describe('createVerifier', () => {
       expect(runs()).to.equal(3)
       await verifier.verify(a)
       expect(runs()).to.equal(4)
+    })
+  })
+
+  describe('live keys: a synchronous lookup with a lookupVersion', () => {
+    const live = () => {
+      const keys = new Map<string, ReturnType<typeof createSecretKey>>([['live-1', createSecretKey(key)]])
+      let version = 0
+      return {
+        retire(kid: string) {
+          keys.delete(kid)
+          version++
+        },
+        keys: {
+          lookup: (header: { kid?: string }) => {
+            const found = header.kid === undefined ? undefined : keys.get(header.kid)
+            return found === undefined ? undefined : { kid: header.kid, key: found, algorithms: ['HS256' as const] }
+          },
+          lookupVersion: () => version,
+        },
+      }
+    }
+
+    it('verifies synchronously, so verifySync serves keys held in memory', async () => {
+      const registry = live()
+      const verifier = createVerifier(options({ keys: registry.keys }))
+      const t = await mint({ key, kid: 'live-1', now: NOW })
+      expect(verifier.verifySync(t).subject).to.equal('johndoe')
+    })
+
+    it('refuses a cached token at once when its key is retired', async () => {
+      const registry = live()
+      const verifier = createVerifier(options({ keys: registry.keys }))
+      const t = await mint({ key, kid: 'live-1', now: NOW })
+      expect(verifier.verifySync(t).subject).to.equal('johndoe')
+      expect(verifier.verifySync(t).subject).to.equal('johndoe')
+      registry.retire('live-1')
+      expect(() => verifier.verifySync(t)).to.throw(AuthError).with.property('code', 'invalid_token')
+      expect((await rejects(verifier.verify(t))).code).to.equal('invalid_token')
+    })
+
+    it('keeps cached tokens of the keys that stay', async () => {
+      const registry = live()
+      let lookups = 0
+      const counted = { ...registry.keys, lookup: (h: { kid?: string }) => (lookups++, registry.keys.lookup(h)) }
+      const verifier = createVerifier(options({ keys: counted }))
+      const t = await mint({ key, kid: 'live-1', now: NOW })
+      verifier.verifySync(t)
+      verifier.verifySync(t)
+      expect(lookups).to.equal(1)
+    })
+
+    it('refuses a lookupVersion without a lookup, or of the wrong type, naming the option', () => {
+      expect(() => createVerifier(options({ keys: { secrets: { a: key }, lookupVersion: () => 0 } }))).to.throw(/"keys.lookupVersion" needs "keys.lookup"/)
+      expect(() => createVerifier(options({ keys: { lookup: () => undefined, lookupVersion: 1 as never } }))).to.throw(/"keys.lookupVersion" must be a function/)
     })
   })
 

@@ -36,6 +36,11 @@ export interface KeyStore {
    * or the lookup function threw).
    */
   select(header: Readonly<JwsHeader>, claims: Readonly<Claims>): readonly VerificationKey[] | Promise<readonly VerificationKey[]>
+  /**
+   * Sum of the key sets' `lookupVersion`s: a verification cached under another value is redone.
+   * Absent when no key set has a `lookupVersion`.
+   */
+  version?: () => number
   /** Aborts JWKS requests in flight; no further requests are made. */
   close?(): void
 }
@@ -93,8 +98,13 @@ export function createKeyStore(options: KeyStoreOptions): KeyStore {
   const sets = single !== undefined ? [single] : [...byIssuer.values()]
   const algorithms: ReadonlySet<Algorithm> = new Set(sets.flatMap((s) => [...s.algorithms]))
 
+  const versions = sets.flatMap((s) => (s.version === undefined ? [] : [s.version]))
+  // Versions only grow, so their sum changes whenever one does.
+  const version = versions.length <= 1 ? versions[0] : () => versions.reduce((sum, v) => sum + v(), 0)
+
   return {
     algorithms,
+    ...(version !== undefined && { version }),
     select(header, claims) {
       const alg = header.alg
       // Set lookup on exact names: 'none', 'NONE' and any non-string fail here.

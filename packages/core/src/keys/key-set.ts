@@ -14,7 +14,7 @@ import { importSecrets } from './secrets.js'
 type KeyList = readonly VerificationKey[]
 type Selection = KeyList | Promise<KeyList>
 
-const OPTION_NAMES = ['secrets', 'jwks', 'localJwks', 'publicKeys', 'lookup'] as const
+const OPTION_NAMES = ['secrets', 'jwks', 'localJwks', 'publicKeys', 'lookup', 'lookupVersion'] as const
 
 /** The request-time refusals of key selection; messages never echo the kid or any key. */
 export const refuse = {
@@ -44,6 +44,8 @@ export class KeySet {
   private readonly local: KeyTable
   private readonly remote: RemoteJwks | undefined
   private readonly lookup: KeyLookup | undefined
+  /** `lookupVersion`: when it changes, verifications cached under another version are redone. */
+  readonly version: (() => number) | undefined
 
   constructor(options: KeySetOptions, name: string, private readonly allowed: ReadonlySet<Algorithm>, clock: Clock, emit: EventSink) {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`"${name}" must be an object`)
@@ -52,10 +54,14 @@ export class KeySet {
         throw new TypeError(`"${name}.${key}" is not an option; expected one of ${OPTION_NAMES.join(', ')}`)
       }
     }
-    if (OPTION_NAMES.every((key) => options[key] === undefined)) {
+    if (OPTION_NAMES.every((key) => key === 'lookupVersion' || options[key] === undefined)) {
       throw new TypeError(`"${name}" must configure at least one of ${OPTION_NAMES.join(', ')}`)
     }
     if (options.lookup !== undefined && typeof options.lookup !== 'function') throw new TypeError(`"${name}.lookup" must be a function`)
+    if (options.lookupVersion !== undefined) {
+      if (typeof options.lookupVersion !== 'function') throw new TypeError(`"${name}.lookupVersion" must be a function`)
+      if (options.lookup === undefined) throw new TypeError(`"${name}.lookupVersion" needs "${name}.lookup"`)
+    }
     const keys: VerificationKey[] = []
     if (options.secrets !== undefined) keys.push(...importSecrets(options.secrets, `${name}.secrets`))
     if (options.publicKeys !== undefined) keys.push(...importPublicKeys(options.publicKeys, `${name}.publicKeys`))
@@ -66,6 +72,7 @@ export class KeySet {
         ? undefined
         : new RemoteJwks(resolveJwksOptions(options.jwks, `${name}.jwks`), allowed, clock, emit)
     this.lookup = options.lookup
+    this.version = options.lookupVersion
 
     const algorithms = new Set(this.local.algorithms)
     if (this.remote !== undefined) for (const alg of ASYMMETRIC_ALGORITHMS) if (allowed.has(alg)) algorithms.add(alg)
@@ -117,10 +124,13 @@ export class KeySet {
   private fromLookup(alg: Algorithm, header: Readonly<JwsHeader>, claims: Readonly<Claims>): Selection {
     const noKid = header.kid === undefined
     if (this.lookup === undefined) throw noKid ? refuse.noKey() : refuse.unknownKid()
-    return runLookup(this.lookup, header, claims, alg, this.allowed).then((keys) => {
-      if (keys.length === 0) throw noKid ? refuse.noKey() : refuse.unknownKid()
-      if (noKid && keys.length > 1) throw refuse.ambiguous()
-      return keys
-    })
+    const found = runLookup(this.lookup, header, claims, alg, this.allowed)
+    return found instanceof Promise ? found.then((keys) => onlyFound(keys, noKid)) : onlyFound(found, noKid)
   }
+}
+
+function onlyFound(keys: KeyList, noKid: boolean): KeyList {
+  if (keys.length === 0) throw noKid ? refuse.noKey() : refuse.unknownKid()
+  if (noKid && keys.length > 1) throw refuse.ambiguous()
+  return keys
 }

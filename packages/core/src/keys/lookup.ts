@@ -23,27 +23,42 @@ function checkKey(value: unknown): VerificationKey | string {
   return { kid, key: usable, algorithms }
 }
 
+function lookupFailure(err: unknown): AuthError {
+  return isAuthError(err) ? err : new AuthError('keys_unavailable', undefined, { cause: err })
+}
+
 /**
  * Runs `keys.lookup` and keeps the keys it returned that are sound, match the token's kid and
- * may verify `alg` under the allowlist. A lookup that throws makes the keys unavailable, unless it
- * threw an AuthError of its own.
+ * may verify `alg` under the allowlist. Synchronous when the lookup answers synchronously (an
+ * in-memory registry), so such keys serve `verifySync` too. A lookup that throws makes the keys
+ * unavailable, unless it threw an AuthError of its own.
  */
-export async function runLookup(
+export function runLookup(
   lookup: KeyLookup,
   header: Readonly<JwsHeader>,
   claims: Readonly<Claims>,
   alg: Algorithm,
   allowed: ReadonlySet<Algorithm>,
-): Promise<readonly VerificationKey[]> {
+): readonly VerificationKey[] | Promise<readonly VerificationKey[]> {
   let result: unknown
   try {
-    result = await lookup(header, claims)
+    result = lookup(header, claims)
   } catch (err) {
-    if (isAuthError(err)) throw err
-    throw new AuthError('keys_unavailable', undefined, { cause: err })
+    throw lookupFailure(err)
   }
+  if (result instanceof Promise) {
+    return result.then(
+      (answer: unknown) => keep(answer, header.kid, alg, allowed),
+      (err: unknown) => {
+        throw lookupFailure(err)
+      },
+    )
+  }
+  return keep(result, header.kid, alg, allowed)
+}
+
+function keep(result: unknown, kid: string | undefined, alg: Algorithm, allowed: ReadonlySet<Algorithm>): readonly VerificationKey[] {
   if (result === undefined || result === null) return []
-  const kid = header.kid
   const kept: VerificationKey[] = []
   for (const item of Array.isArray(result) ? result : [result]) {
     const checked = checkKey(item)
