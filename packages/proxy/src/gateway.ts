@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { authProxy, type AuthProxy } from './auth-proxy.js'
 import type { AuthProxyOptions } from './options.js'
@@ -19,6 +19,11 @@ export interface GatewayLimits {
 /** Options of {@link createGateway}: the proxy's plus server limits. */
 export interface GatewayOptions extends AuthProxyOptions {
   limits?: GatewayLimits
+  /**
+   * Answers some requests on the gateway itself, before the proxy (e.g. the access management page,
+   * which authenticates its own callers); calls `next()` for every request it does not answer.
+   */
+  localHandler?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void
 }
 
 /** A standalone gateway server. */
@@ -59,14 +64,24 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (options.limits !== undefined && (typeof options.limits !== 'object' || options.limits === null)) throw new TypeError('"limits" must be an object')
   const headersTimeout = limit('headersTimeout', options.limits)
   const requestTimeout = Math.max(limit('requestTimeout', options.limits), headersTimeout)
-  const proxy = authProxy(options)
+  const { localHandler } = options
+  if (localHandler !== undefined && typeof localHandler !== 'function') throw new TypeError('"localHandler" must be a function')
+  const { localHandler: _local, ...proxyOptions } = options
+  const proxy = authProxy(proxyOptions)
+  const toProxy = (req: IncomingMessage, res: ServerResponse): void => void proxy.middleware(req, res)
   const server = createServer({ maxHeaderSize: limit('maxHeaderSize', options.limits), headersTimeout, requestTimeout }, (req, res) => {
-    void proxy.middleware(req, res)
+    if (localHandler === undefined) return toProxy(req, res)
+    localHandler(req, res, () => toProxy(req, res))
   })
   // Node would answer `Expect: 100-continue` before the request is authenticated.
   server.on('checkContinue', (req, res) => {
-    awaitingContinue.add(req)
-    void proxy.middleware(req, res)
+    const proxied = (): void => {
+      awaitingContinue.add(req)
+      toProxy(req, res)
+    }
+    if (localHandler === undefined) return proxied()
+    // A local handler reads small bodies of its own and authenticates them after.
+    localHandler(req, res, proxied)
   })
   server.maxConnections = limit('maxConnections', options.limits)
   server.on('upgrade', proxy.upgrade)
