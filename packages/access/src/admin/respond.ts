@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http'
 
-// Admin answers hold one-time secrets: never cached, never framed, never sniffed.
+// Admin answers hold one-time secrets: never cached, framed or sniffed; same-origin keeps the Origin header on forms.
 function secure(res: ServerResponse): void {
   res.setHeader('Cache-Control', 'no-store')
   res.setHeader('X-Content-Type-Options', 'nosniff')
-  res.setHeader('Referrer-Policy', 'no-referrer')
+  res.setHeader('Referrer-Policy', 'same-origin')
   res.setHeader('X-Frame-Options', 'DENY')
 }
 
