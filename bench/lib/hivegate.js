@@ -12,6 +12,7 @@ export const loadCore = () => load('@hivegate/core')
 export const loadExpress = () => load('@hivegate/express')
 export const loadKoa = () => load('@hivegate/koa')
 export const loadWs = () => load('@hivegate/ws')
+export const loadAccess = () => load('@hivegate/access')
 
 /** Verifier options for one bench key: same issuer, audience and required claims the peers check. */
 export function verifierOptions(key, extra = {}) {

@@ -1,7 +1,10 @@
 // Tokens as a server sees them: a fresh string per request, sliced from an Authorization header,
 // its hash not yet computed, so a cache lookup hashes the whole token as it would in production.
 import { createFloor, createFloorWithMap } from './floor.js'
-import { loadCore, verifierOptions, REVOKED_JTI } from './hivegate.js'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadAccess, loadCore, verifierOptions, REVOKED_JTI } from './hivegate.js'
 
 const POOL = 1024
 
@@ -60,5 +63,34 @@ export async function pipelineContenders(key, token) {
     ...eager(on, 'authEagerCache', 'hivegate authenticateEager(view), cache', 'cache'),
     { id: 'authCache', label: 'hivegate authenticate(view), cache', fn: rotating((h) => on.authenticator.authenticate(viewOf(h))), async: true, group: 'cache', hivegate: true },
   )
+  list.push(...(await registryContenders(core)))
   return list
+}
+
+// The same pipeline with the access registry feeding keys, revocations and isRevoked, on a static
+// token it minted (its own header pool: the token is signed by a registry secret).
+async function registryContenders(core) {
+  const access = await loadAccess()
+  if (typeof access.createAccessRegistry !== 'function') return []
+  const store = access.createSqliteStore(join(mkdtempSync(join(tmpdir(), 'hivegate-bench-')), 'access.db'))
+  const registry = await access.createAccessRegistry({ store, operatorKey: 'A'.repeat(43), issuer: 'platform.example', audience: 'my-api' })
+  await registry.createSecret({}, 'bench')
+  const revoked = await registry.createToken({ name: 'revoked', tnd: 'tenant-1' }, 'bench')
+  await registry.revokeToken(revoked.record.id, 'bench')
+  const { value } = await registry.createToken({ name: 'bench', tnd: 'tenant-1' }, 'bench')
+  const pool = headerPool(value)
+  const own = (fn) => {
+    let i = 0
+    return () => fn(pool[i++ & (POOL - 1)].slice(7))
+  }
+  const make = (cache) => core.createVerifier({
+    issuer: 'platform.example', audience: 'my-api', requiredClaims: ['tnd'], keys: registry.keys,
+    revocations: registry.revocations, isRevoked: registry.isRevoked, ...(cache ? {} : { cache: false }),
+  })
+  const off = make(false)
+  const on = make(true)
+  return [
+    { id: 'accessSync', label: 'hivegate + access registry verifySync, cache off', fn: own((t) => off.verifySync(t, 'bearer')), group: 'floor', hivegate: true },
+    { id: 'accessSyncCache', label: 'hivegate + access registry verifySync, cache, fresh token string', fn: own((t) => on.verifySync(t, 'bearer')), group: 'cache', hivegate: true },
+  ]
 }
