@@ -1,10 +1,12 @@
 /** Why an access operation was refused; each maps to one HTTP status. */
-export type AccessErrorCode = 'invalid_input' | 'not_found' | 'store_unavailable' | 'operator_key_mismatch'
+export type AccessErrorCode = 'invalid_input' | 'not_found' | 'store_unavailable' | 'store_empty' | 'operator_key_mismatch'
 
 const STATUS: Readonly<Record<AccessErrorCode, number>> = {
   invalid_input: 400,
   not_found: 404,
   store_unavailable: 503,
+  /** The store holds no state: wiped, or never set up. Never served as "nothing revoked". */
+  store_empty: 503,
   operator_key_mismatch: 500,
 }
 

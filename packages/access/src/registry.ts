@@ -30,10 +30,25 @@ export interface AccessRegistryOptions {
   audience?: string | string[]
   /** A revocation list to feed (e.g. the one the gateway already has). Default: a new one. */
   revocations?: RevocationList
+  /**
+   * `wait` (default): resolve once the whole state is loaded, retrying a store that is down.
+   * `fail-closed`: resolve at once; until the state arrives no registry secret verifies, so static
+   * tokens are refused and every other key source works.
+   */
+  startup?: 'wait' | 'fail-closed'
   /** How often last-used times are written, ms. Default 60,000: at most once a minute per token. */
   usageInterval?: number
   clock?: Clock
   onEvent?: (event: AccessEvent) => void
+}
+
+/** What a health check reports. `ok` is false until the state is loaded and while the store is unreachable. */
+export interface AccessHealth {
+  readonly ok: boolean
+  readonly loaded: boolean
+  readonly version: number
+  readonly storeConnected: boolean
+  readonly lastError: string | undefined
 }
 
 /** A secret or token value shown once, at creation. */
@@ -53,6 +68,8 @@ export interface AccessRegistry {
   readonly isRevoked: (claims: Readonly<Claims>) => boolean
   /** Version of the state being served. */
   readonly version: number
+  /** For a health check: is the state loaded, is the store reachable, and the last read's fault. */
+  health(): AccessHealth
   listSecrets(): readonly SecretRecord[]
   createSecret(input: unknown, actor: string): Promise<Created<SecretRecord>>
   /** A new active secret; the active ones become `retiring` (they still verify). */
@@ -100,6 +117,8 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
   if (typeof issuer !== 'string' || issuer === '') throw new TypeError('"issuer" must be a non-empty string')
   const clock = options.clock ?? systemClock
   const usageInterval = options.usageInterval ?? 60_000
+  const startup = options.startup ?? 'wait'
+  if (startup !== 'wait' && startup !== 'fail-closed') throw new TypeError('"startup" must be "wait" or "fail-closed"')
   if (!Number.isInteger(usageInterval) || usageInterval <= 0) throw new TypeError('"usageInterval" must be a positive integer')
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError('"onEvent" must be a function')
   const operatorKey = createOperatorKey(options.operatorKey)
@@ -112,7 +131,6 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
     }
   }
 
-  await store.checkOperatorKey(operatorKey.check)
   let snapshot = EMPTY_SNAPSHOT
   let keysVersion = 0
   const usage = new UsageLog()
@@ -136,10 +154,38 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
     emit({ type: 'access_refreshed', version: next.version })
   }
 
-  serve(await store.load())
-
   let refreshing: Promise<void> | undefined
   let again = false
+  let keyChecked = false
+  let loaded = false
+  let lastError: string | undefined
+  let failures = 0
+  let retryTimer: NodeJS.Timeout | undefined
+  let closed = false
+
+  async function read(): Promise<void> {
+    if (!keyChecked) {
+      await store.checkOperatorKey(operatorKey.check)
+      keyChecked = true
+    }
+    serve(await store.load())
+    loaded = true
+    lastError = undefined
+    failures = 0
+  }
+
+  // A failed read is tried again with back-off (100 ms doubling to 5 s) until one succeeds.
+  function retryLater(): void {
+    if (closed || retryTimer !== undefined) return
+    const delay = Math.min(100 * 2 ** failures, 5000)
+    failures++
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined
+      void refresh()
+    }, delay)
+    retryTimer.unref()
+  }
+
   // One read at a time; a change during a read causes one more, so the last change is never missed.
   async function refresh(): Promise<void> {
     if (refreshing !== undefined) {
@@ -150,15 +196,31 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
       do {
         again = false
         try {
-          serve(await store.load())
+          await read()
         } catch (err) {
-          emit({ type: 'access_refresh_failed', reason: err instanceof Error ? err.message : 'error' })
+          if (err instanceof AccessError && err.code === 'operator_key_mismatch') throw err
+          lastError = err instanceof Error ? err.message : 'error'
+          emit({ type: 'access_refresh_failed', reason: lastError })
+          retryLater()
         }
       } while (again)
     })().finally(() => (refreshing = undefined))
     return refreshing
   }
-  const unwatch = store.watch(() => void refresh())
+  if (startup === 'wait') await read().catch(async (err: unknown) => {
+    // Only a fault is waited out; a wrong key or an empty (possibly wiped) store is an answer.
+    if (!(err instanceof AccessError) || err.code !== 'store_unavailable') throw err
+    lastError = err.message
+    emit({ type: 'access_refresh_failed', reason: lastError })
+    while (!loaded && !closed) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures++, 5000)))
+      await read().catch((again: unknown) => {
+        if (!(again instanceof AccessError) || again.code !== 'store_unavailable') throw again
+      })
+    }
+  })
+  else void refresh().catch(() => {})
+  const unwatch = store.watch(() => void refresh().catch(() => {}))
 
   async function commit(changes: AccessChange[], audit: AuditInput[]): Promise<void> {
     await store.commit(changes, audit)
@@ -226,6 +288,10 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
     get version() {
       return snapshot.version
     },
+    health() {
+      const storeConnected = (store as { connected?: boolean }).connected ?? true
+      return Object.freeze({ ok: loaded && storeConnected && lastError === undefined, loaded, version: snapshot.version, storeConnected, lastError })
+    },
     listSecrets: () => snapshot.secrets,
     createSecret: (input, actor) => newSecret(input, actor, []),
     rotateSecret: (input, actor) => newSecret(input, actor, activeSecrets()),
@@ -284,6 +350,8 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
     refresh,
     flushUsage,
     async close() {
+      closed = true
+      if (retryTimer !== undefined) clearTimeout(retryTimer)
       clearInterval(usageTimer)
       unwatch()
       await flushUsage()
