@@ -27,8 +27,11 @@ export interface HivempStandin {
   readonly apiUrl: string
   /** Live sessions by API key. */
   readonly sessions: Map<string, StandinSession>
-  /** Misbehaviour per API path; every call is `ok` by default. */
-  readonly behaviour: { project: ApiBehaviour; session: ApiBehaviour }
+  /**
+   * Misbehaviour per API path; every call is `ok` by default. `authorize: 'sign-in'` keeps /oauth
+   * on a sign-in page, as for a visitor not signed in to HiveMP; `redirect` (default) signs in at once.
+   */
+  readonly behaviour: { authorize: 'redirect' | 'sign-in'; project: ApiBehaviour; session: ApiBehaviour }
   /** Query of each /oauth request, in order. */
   readonly authorizeRequests: URLSearchParams[]
   /** API calls received: path and the key sent. */

@@ -55,7 +55,7 @@ export async function startHivempStandin(options) {
   const accountId = options.accountId ?? 'account-1'
   const ttl = options.sessionTtl ?? 3600
   const sessions = new Map()
-  const behaviour = { project: 'ok', session: 'ok' }
+  const behaviour = { authorize: 'redirect', project: 'ok', session: 'ok' }
   const authorizeRequests = []
   const apiCalls = []
   const requestLog = []
@@ -108,6 +108,10 @@ export async function startHivempStandin(options) {
       if (url.searchParams.get('client_id') !== options.project.publicKey) return send(res, 400, 'Unknown client_id')
       const redirectUri = url.searchParams.get('redirect_uri') ?? ''
       if (!redirectAllowed(redirectUri, options.project.websiteUrl)) return send(res, 400, 'redirect_uri is not allowed')
+      // A visitor not signed in to HiveMP stays on its sign-in page: the login has started, nothing came back yet.
+      if (behaviour.authorize === 'sign-in') {
+        return void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>HiveMP</title><h1>Sign in to HiveMP</h1>')
+      }
       const session = createSession()
       res.writeHead(302, { Location: `${redirectUri}#session=${encodeSession(session)}` }).end()
       return

@@ -24,8 +24,9 @@ describe('examples/oauth', () => {
 
   it('signs in with HiveMP: stand-in redirect, callback page, POST, then /me by cookie', async () => {
     const browser = new Browser()
-    const { csrf, sessionData: session } = await reachCallbackPage(browser, `${example.url}/auth/hivemp/login?returnTo=/me`)
-    const done = await postCallback(browser, `${example.url}/auth/hivemp/callback`, { csrf, session })
+    const { url, csrf, sessionData: session } = await reachCallbackPage(browser, `${example.url}/auth/hivemp/login?returnTo=/me`)
+    expect(url).to.match(new RegExp(`^${example.url}/auth/hivemp/callback/[\\w-]{32}$`))
+    const done = await postCallback(browser, url, { csrf, session })
     expect(done.status).to.equal(303)
     expect(done.headers.get('location')).to.equal('/me')
     const me = await browser.fetch(`${example.url}/me`)

@@ -35,15 +35,16 @@ describe('HiveMP login in Chromium', function () {
       page.on('response', (response) => {
         if (response.request().resourceType() === 'document') documents.push({ url: response.url(), status: response.status(), headers: response.headers() })
       })
-      const replaced = page.waitForRequest((request) => request.method() === 'POST' && request.url() === `${base}/auth/callback`)
+      const replaced = page.waitForRequest((request) => request.method() === 'POST' && request.url().startsWith(`${base}/auth/callback/`))
       await page.goto(`${base}/auth/login?returnTo=${encodeURIComponent('/play?level=2')}`)
       const post = await replaced
       await page.waitForURL(`${base}/play?level=2`)
       expect(await page.textContent('h1')).to.equal('Play')
 
       // The provider answered with the fragment; the callback page was served with the strict headers.
-      const callback = documents.find((d) => d.url.startsWith(`${base}/auth/callback`) && d.status === 200)!
+      const callback = documents.find((d) => d.url.startsWith(`${base}/auth/callback/`) && d.status === 200)!
       expect(callback, 'the callback page was loaded').to.not.equal(undefined)
+      expect(post.url(), 'the page posts to its own per-login path').to.equal(callback.url.split('#')[0])
       expect(callback.headers['cache-control']).to.equal('no-store')
       expect(callback.headers['referrer-policy']).to.equal('no-referrer')
       expect(callback.headers['content-security-policy']).to.match(/script-src 'nonce-[A-Za-z0-9+/=]+'/)
@@ -96,10 +97,11 @@ describe('HiveMP login in Chromium', function () {
     }
   })
 
-  // The login cookie as /login sets it, without following the provider's redirect.
-  async function startLoginOnly(context: BrowserContext): Promise<void> {
+  // The login cookie as /login sets it, without following the provider's redirect; the callback URL it names.
+  async function startLoginOnly(context: BrowserContext): Promise<string> {
     const res = await context.request.get(`${base}/auth/login`, { maxRedirects: 0 })
     expect(res.status()).to.equal(303)
+    return new URL(res.headers()['location']!).searchParams.get('redirect_uri')!
   }
 
   for (const [what, fragment] of [
@@ -109,11 +111,11 @@ describe('HiveMP login in Chromium', function () {
     it(`shows a message, without a script error, when the fragment ${what}`, async () => {
       const { context, page, problems } = await newWatchedPage(chromium)
       try {
-        await startLoginOnly(context)
-        await page.goto(`${base}/auth/callback${fragment}`)
+        const callback = await startLoginOnly(context)
+        await page.goto(`${callback}${fragment}`)
         await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'Signing in…')
         expect(await page.textContent('#status')).to.equal('The login did not return a session.')
-        expect(page.url()).to.equal(`${base}/auth/callback`)
+        expect(page.url()).to.equal(callback)
         expect(problems).to.deep.equal({ errors: [], cspViolations: [] })
       } finally {
         await context.close()

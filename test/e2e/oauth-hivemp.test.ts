@@ -40,8 +40,9 @@ function reachCallbackPage(browser: Browser, s: Setup, returnTo = '/me'): Promis
   return reachFrom(browser, `${s.base}/auth/login?returnTo=${encodeURIComponent(returnTo)}`)
 }
 
-function postCallback(browser: Browser, s: Setup, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-  return postTo(browser, `${s.base}/auth/callback`, fields, headers)
+/** The callback page's own POST: to the per-login path the provider sent the browser to. */
+function postCallback(browser: Browser, page: CallbackPage, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  return postTo(browser, page.url, fields, headers)
 }
 
 for (const framework of ['express', 'koa'] as const) {
@@ -56,12 +57,9 @@ for (const framework of ['express', 'koa'] as const) {
       const res = await new Browser().fetch(`${s.base}/auth/login`)
       const url = new URL(res.headers.get('location')!)
       expect(`${url.origin}${url.pathname}`).to.equal(s.standin.authorizeUrl)
-      expect(Object.fromEntries(url.searchParams)).to.deep.equal({
-        client_id: PROJECT.publicKey,
-        redirect_uri: `${s.base}/auth/callback`,
-        requested_role: 'player',
-        show_legacy_login_link: 'false',
-      })
+      const { redirect_uri: redirectUri, ...rest } = Object.fromEntries(url.searchParams)
+      expect(rest).to.deep.equal({ client_id: PROJECT.publicKey, requested_role: 'player', show_legacy_login_link: 'false' })
+      expect(redirectUri).to.match(new RegExp(`^${s.base}/auth/callback/[A-Za-z0-9_-]{32}$`))
       expect(res.headers.getSetCookie()[0]).to.match(/^hg_hivemp_login=[\w-]+; Path=\/auth; Max-Age=600; HttpOnly; SameSite=Lax$/)
     })
 
@@ -78,7 +76,7 @@ for (const framework of ['express', 'koa'] as const) {
       expect(csp).to.include("default-src 'none'")
       expect(page.csrf).to.have.length.greaterThan(20)
 
-      const done = await postCallback(browser, s, { csrf: page.csrf, session: page.sessionData })
+      const done = await postCallback(browser, page, { csrf: page.csrf, session: page.sessionData })
       expect(done.status).to.equal(303)
       expect(done.headers.get('location')).to.equal('/me')
       expect(s.standin.apiCalls.map((c) => c.path)).to.deep.equal(['project', 'session'])
@@ -103,7 +101,7 @@ for (const framework of ['express', 'koa'] as const) {
     it('authenticates a WebSocket upgrade with the session cookie', async () => {
       const browser = new Browser()
       const page = await reachCallbackPage(browser, s)
-      await postCallback(browser, s, { csrf: page.csrf, session: page.sessionData })
+      await postCallback(browser, page, { csrf: page.csrf, session: page.sessionData })
       const wss = new WebSocketServer({ noServer: true })
       const auth = attachAuth(s.server, wss, { keys: { secrets: { [KID]: s.key } }, issuer: ISSUER })
       wss.on('connection', (ws: WebSocket, _req: IncomingMessage, context?: { subject?: string }) => ws.send(JSON.stringify({ subject: context?.subject })))
@@ -130,17 +128,30 @@ for (const framework of ['express', 'koa'] as const) {
     it('refuses a POST whose CSRF value is not the one of this login', async () => {
       const browser = new Browser()
       const page = await reachCallbackPage(browser, s)
-      await expectFailure(await postCallback(browser, s, { csrf: 'x'.repeat(32), session: page.sessionData }), 403, 'csrf_mismatch')
+      await expectFailure(await postCallback(browser, page, { csrf: 'x'.repeat(32), session: page.sessionData }), 403, 'csrf_mismatch')
       expect(s.standin.apiCalls).to.deep.equal([])
     })
 
     it('refuses a POST without the login cookie', async () => {
       const page = await reachCallbackPage(new Browser(), s)
-      await expectFailure(await postCallback(new Browser(), s, { csrf: page.csrf, session: page.sessionData }), 400, 'login_state_missing')
+      await expectFailure(await postCallback(new Browser(), page, { csrf: page.csrf, session: page.sessionData }), 400, 'login_state_missing')
+    })
+
+    it('refuses the callback page and its POST on any path but the one this login was sent to', async () => {
+      const browser = new Browser()
+      const page = await reachCallbackPage(browser, s)
+      for (const path of ['/auth/callback', `/auth/callback/${'A'.repeat(32)}`]) {
+        const shown = await browser.fetch(`${s.base}${path}`)
+        await expectFailure(shown, 400, 'state_mismatch')
+        const fields = { csrf: page.csrf, session: page.sessionData }
+        await expectFailure(await postTo(browser, `${s.base}${path}`, fields), 400, 'state_mismatch')
+      }
+      expect(s.standin.apiCalls).to.deep.equal([])
+      expect((await postCallback(browser, page, { csrf: page.csrf, session: page.sessionData })).status).to.equal(303)
     })
 
     it('refuses the callback page without a login in progress', async () => {
-      const res = await fetch(`${s.base}/auth/callback`, { headers: { accept: 'text/html' } })
+      const res = await fetch(`${s.base}/auth/callback/${'A'.repeat(32)}`, { headers: { accept: 'text/html' } })
       expect(res.status).to.equal(400)
       expect(res.headers.getSetCookie()).to.deep.equal([])
       expect(await res.text()).to.include('login_state_missing')
@@ -160,12 +171,12 @@ describe('HiveMP login failures (express)', () => {
   })
   afterEach(() => s.close())
 
-  const post = (session: string, headers: Record<string, string> = {}): Promise<Response> => postCallback(browser, s, { csrf: page.csrf, session }, headers)
+  const post = (session: string, headers: Record<string, string> = {}): Promise<Response> => postCallback(browser, page, { csrf: page.csrf, session }, headers)
 
   it('refuses a replayed POST', async () => {
-    const cookie = browser.jar.header(`${s.base}/auth/callback`)!
+    const cookie = browser.jar.header(page.url)!
     expect((await post(page.sessionData)).status).to.equal(303)
-    await expectFailure(await postCallback(new Browser(), s, { csrf: page.csrf, session: page.sessionData }, { cookie }), 400, 'login_state_replayed')
+    await expectFailure(await postCallback(new Browser(), page, { csrf: page.csrf, session: page.sessionData }, { cookie }), 400, 'login_state_replayed')
   })
 
   it('refuses session data that is not base64 JSON of the documented shape', async () => {
@@ -222,7 +233,7 @@ describe('HiveMP login failures (express)', () => {
     s.standin.behaviour.project = 'ok'
     s.standin.behaviour.session = 'bad-json'
     const fresh = await reachCallbackPage(browser, s)
-    await expectFailure(await postCallback(browser, s, { csrf: fresh.csrf, session: fresh.sessionData }), 502, 'provider_error')
+    await expectFailure(await postCallback(browser, fresh, { csrf: fresh.csrf, session: fresh.sessionData }), 502, 'provider_error')
   })
 
   it('answers provider_timeout when the provider does not answer', async () => {

@@ -191,6 +191,8 @@ export function tokenClaims(token: string): Record<string, unknown> {
 }
 
 export interface HivempCallbackPage {
+  /** The callback page's URL as the provider sent it, without the fragment: where the page posts. */
+  url: string
   /** The CSRF value the page would post. */
   csrf: string
   /** The `#session=` data as the provider sent it. */
@@ -209,11 +211,12 @@ export async function reachCallbackPage(browser: Browser, loginUrl: string): Pro
   expect(provider.status).to.equal(302)
   const back = new URL(provider.headers.get('location')!)
   const sessionData = decodeURIComponent(/^#session=(.+)$/.exec(back.hash)![1]!)
+  const url = `${back.origin}${back.pathname}${back.search}`
   const response = await browser.fetch(back)
   const csrf = /name="csrf" value="([^"]+)"/.exec(await response.clone().text())?.[1]
   if (csrf === undefined) throw new Error(`no CSRF value on the callback page (status ${response.status})`)
   const session = JSON.parse(Buffer.from(sessionData, 'base64').toString('utf8')) as StandinSession
-  return { csrf, sessionData, session, response }
+  return { url, csrf, sessionData, session, response }
 }
 
 /** HiveMP: the callback page's POST, from the callback's origin unless `headers` says otherwise. */

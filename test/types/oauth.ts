@@ -9,6 +9,7 @@ const hivemp: HivempLoginOptions = {
   redirectUri: 'https://game.example/auth/callback', session, requestedRole: 'player', showLegacyLoginLink: false,
 }
 const login: LoginFlow = hivempLogin(hivemp)
+hivempLogin({ ...hivemp, insecureFixedCallback: true })
 express().use(login.express())
 new Koa().use(login.koa())
 const paths: { login: string; callback: string; logout: string } = login.paths
@@ -34,6 +35,8 @@ void wrong
 hivempLogin({ ...hivemp, session: undefined })
 // @ts-expect-error: redirectUri is required
 hivempLogin({ clientId: 'k', projectId: 'p', websiteUrl: 'https://game.example/', session })
+// @ts-expect-error: insecureFixedCallback is a boolean, not a string
+hivempLogin({ ...hivemp, insecureFixedCallback: 'yes' })
 // @ts-expect-error: providerTimeout is a number of milliseconds
 hivempLogin({ ...hivemp, providerTimeout: '5s' })
 // @ts-expect-error: clientAuthMethod is one of the names oauth4webapi supports

@@ -33,6 +33,8 @@ export interface FlowSetup {
   basePath: string | undefined
   /** Name of the short-lived login cookie. */
   stateCookieName: string
+  /** Which request paths the callback steps answer. Default: `callbackPath` exactly. */
+  matchCallback?: (path: string) => boolean
 }
 
 /** What a flow's steps share: the login cookie, the `returnTo` rule, and how a login ends. */
@@ -86,6 +88,7 @@ export function createLoginFlow<T extends SealedData>(setup: FlowSetup, steps: (
   })
   const returnTo = (req: FlowRequest): string =>
     sameOriginReturnTo(req.query.get('returnTo') ?? undefined, origin, common.defaultReturnTo, common.maxReturnToLength)
+  const isCallback = setup.matchCallback ?? ((path: string): boolean => path === paths.callback)
   const routes = Object.freeze({ login: paths.login, callback: paths.callback, logout: paths.logout })
   const route = steps({
     paths: routes,
@@ -109,7 +112,7 @@ export function createLoginFlow<T extends SealedData>(setup: FlowSetup, steps: (
       if (!isRead(req.method)) throw new LoginError('method_not_allowed')
       return route.login(req)
     }
-    if (req.path === paths.callback) {
+    if (isCallback(req.path)) {
       if (isRead(req.method)) return route.callback(req)
       if (req.method === 'POST' && route.callbackPost !== undefined) return route.callbackPost(req)
       throw new LoginError('method_not_allowed')

@@ -9,7 +9,7 @@ import { ReplayGuard, type SealedData, type Sealer } from './seal.js'
 export interface LoginStateStore<T extends SealedData> {
   /** Seals `data` with a fresh id; returns the `Set-Cookie` value. */
   start(data: T): string
-  /** The sealed data of this request, or a LoginError: missing, invalid, expired. */
+  /** The sealed data of this request, or a LoginError: missing, invalid, expired, already consumed. */
   read(req: FlowRequest): T & { id: string; x: number }
   /** Marks a state used; a second use throws `login_state_replayed`. */
   consume(state: { id: string; x: number }): void
@@ -44,6 +44,8 @@ export function createLoginState<T extends SealedData>(options: LoginStateOption
       const data = sealer.unseal(cookieName, value, clock.now())
       if (data === 'expired') throw new LoginError('login_state_expired')
       if (data === 'invalid' || typeof data.id !== 'string') throw new LoginError('login_state_invalid')
+      // Refused before any step runs: a used login shows no callback page either.
+      if (guard.has(data.id, clock.now())) throw new LoginError('login_state_replayed')
       return data as T & { id: string; x: number }
     },
     consume(state) {

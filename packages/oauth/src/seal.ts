@@ -71,6 +71,12 @@ export class ReplayGuard {
   readonly #seen = new Map<string, number>()
   constructor(readonly max: number) {}
 
+  /** True when `id` was used and has not expired yet; marks nothing. */
+  has(id: string, now: number): boolean {
+    const until = this.#seen.get(id)
+    return until !== undefined && until > now
+  }
+
   /** True the first time `id` is used while unexpired; false on a replay. */
   use(id: string, expiresAt: number, now: number): boolean {
     for (const [key, until] of this.#seen) {

@@ -54,6 +54,14 @@ describe('createLoginFlow', () => {
     expect(await login.handle(request('GET', '/auth/login/x'))).to.equal(undefined)
   })
 
+  it('routes the callback steps by matchCallback when the flow gives one', async () => {
+    const below = createLoginFlow({ ...setup, matchCallback: (path) => path.startsWith('/auth/callback/') }, () => ({ login: answer('login'), callback: answer('callback') }))
+    expect(below.paths.callback).to.equal('/auth/callback')
+    expect((await below.handle(request('GET', '/auth/callback/k1')))?.body).to.equal('callback')
+    expect(await below.handle(request('GET', '/auth/callback'))).to.equal(undefined)
+    expect((await below.handle(request('GET', '/auth/login')))?.body).to.equal('login')
+  })
+
   it('answers method_not_allowed to a POST callback unless the flow posts back, and to writes on login', async () => {
     const readOnly = flow({ login: answer('login'), callback: answer('callback') })
     expect(await failure(readOnly.handle(request('POST', '/auth/callback')))).to.equal('method_not_allowed')

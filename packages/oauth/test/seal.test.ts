@@ -43,6 +43,14 @@ describe('ReplayGuard', () => {
     expect(guard.use('a', 200, 150)).to.equal(true)
   })
 
+  it('tells whether an id is used, without using it', () => {
+    const guard = new ReplayGuard(10)
+    expect(guard.has('a', 0)).to.equal(false)
+    expect(guard.use('a', 100, 0)).to.equal(true)
+    expect(guard.has('a', 50)).to.equal(true)
+    expect(guard.has('a', 100)).to.equal(false)
+  })
+
   it('stays within max entries', () => {
     const guard = new ReplayGuard(2)
     guard.use('a', 100, 0)

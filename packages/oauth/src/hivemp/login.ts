@@ -7,6 +7,7 @@ import { redirect, type FlowRequest, type FlowResponse } from '../http.js'
 import { optionalFunction, positiveInteger, requiredString, resolveCommon } from '../options.js'
 import { validateRedirectUri } from '../redirect-uri.js'
 import { parseEndpoint } from '../url-rules.js'
+import { callbackKeyOf, isKeyedCallbackPath, keyedRedirectUri, newCallbackKey } from './callback-key.js'
 import { callbackPage } from './callback-page.js'
 import { HIVEMP_DEFAULTS, type HivempLoginOptions } from './options.js'
 import { decodeSessionData } from './session-data.js'
@@ -15,13 +16,14 @@ import { verifySessionWithProvider } from './verify-session.js'
 /**
  * The HiveMP login: `<base>/login` sends the browser to the provider, the callback page posts
  * the `#session=` data back, the server verifies it with the provider API and sets the hivegate
- * session cookie; `<base>/logout` clears it.
+ * session cookie; `<base>/logout` clears it. Each login's redirect URI is `<redirectUri>/<value>`,
+ * a random value bound to the login cookie (the provider echoes no `state`).
  *
  * @example
  * ```ts
  * const login = hivempLogin({ clientId, projectId, websiteUrl: 'https://game.example/',
  *   redirectUri: 'https://game.example/auth/callback', session: { secret, kid: 'web', ttl: '1h' } })
- * app.use(login.express()) // GET /auth/login, GET+POST /auth/callback, /auth/logout
+ * app.use(login.express()) // GET /auth/login, GET+POST /auth/callback/<value>, /auth/logout
  * ```
  */
 export function hivempLogin(options: HivempLoginOptions): LoginFlow {
@@ -37,6 +39,11 @@ export function hivempLogin(options: HivempLoginOptions): LoginFlow {
   const check = validateRedirectUri(redirectUri, website, dev)
   if (!check.ok) throw new TypeError(`"redirectUri" is not valid: ${check.reason}`)
   const callbackUrl = new URL(redirectUri)
+  const fixed = options.insecureFixedCallback ?? HIVEMP_DEFAULTS.insecureFixedCallback
+  if (typeof fixed !== 'boolean') throw new TypeError('"insecureFixedCallback" must be a boolean')
+  if (!fixed && callbackUrl.pathname.endsWith('/')) {
+    throw new TypeError('"redirectUri" must not end with "/": each login adds its own path segment below it')
+  }
   const authorizeUrl = parseEndpoint(options.authorizeUrl ?? HIVEMP_DEFAULTS.authorizeUrl, 'authorizeUrl', dev)
   const apiUrl = parseEndpoint(options.apiUrl ?? HIVEMP_DEFAULTS.apiUrl, 'apiUrl', dev)
   if (options.showLegacyLoginLink !== undefined && typeof options.showLegacyLoginLink !== 'boolean') {
@@ -58,31 +65,43 @@ export function hivempLogin(options: HivempLoginOptions): LoginFlow {
     callbackPath: callbackUrl.pathname,
     basePath: options.basePath,
     stateCookieName: HIVEMP_DEFAULTS.stateCookieName,
+    ...(!fixed && { matchCallback: (path: string) => isKeyedCallbackPath(path, callbackUrl.pathname) }),
   }
 
-  return createLoginFlow<{ csrf: string; returnTo: string }>(setup, ({ paths, state, returnTo, complete }) => {
+  return createLoginFlow<{ csrf: string; returnTo: string; key?: string }>(setup, ({ paths, state, returnTo, complete }) => {
     function login(req: FlowRequest): FlowResponse {
       const target = returnTo(req)
+      const key = fixed ? undefined : newCallbackKey()
+      const uri = key === undefined ? redirectUri : keyedRedirectUri(callbackUrl, key)
       // Re-checked per request: the rule, not just the configuration, guards what goes on the wire.
-      if (!validateRedirectUri(redirectUri, website, dev).ok) throw new LoginError('redirect_uri_invalid')
+      if (!validateRedirectUri(uri, website, dev).ok) throw new LoginError('redirect_uri_invalid')
       const url = new URL(authorizeUrl)
       url.searchParams.set('client_id', clientId)
-      url.searchParams.set('redirect_uri', redirectUri)
+      url.searchParams.set('redirect_uri', uri)
       if (role !== undefined) url.searchParams.set('requested_role', role)
       if (options.showLegacyLoginLink !== undefined) url.searchParams.set('show_legacy_login_link', String(options.showLegacyLoginLink))
-      const cookie = state.start({ csrf: randomBytes(24).toString('base64url'), returnTo: target })
+      const cookie = state.start({ csrf: randomBytes(24).toString('base64url'), returnTo: target, ...(key !== undefined && { key }) })
       return redirect(url.href, [cookie])
     }
 
-    function showCallbackPage(req: FlowRequest): FlowResponse {
+    // The login cookie of this browser, refused unless the path carries the value /login put in it.
+    function readPending(req: FlowRequest): ReturnType<typeof state.read> {
       const pending = state.read(req)
-      return callbackPage(paths.callback, pending.csrf, randomBytes(16).toString('base64'))
+      if (fixed) return pending
+      const key = callbackKeyOf(req.path, paths.callback)
+      if (key === undefined || typeof pending.key !== 'string' || !equalSecret(key, pending.key)) throw new LoginError('state_mismatch')
+      return pending
+    }
+
+    function showCallbackPage(req: FlowRequest): FlowResponse {
+      const pending = readPending(req)
+      return callbackPage(req.path, pending.csrf, randomBytes(16).toString('base64'))
     }
 
     async function finish(req: FlowRequest): Promise<FlowResponse> {
       if (!isSameOriginPost(req, website.origin)) throw new LoginError('origin_not_allowed')
       const form = await req.readForm(maxBodySize)
-      const pending = state.read(req)
+      const pending = readPending(req)
       if (!equalSecret(form.get('csrf') ?? '', pending.csrf)) throw new LoginError('csrf_mismatch')
       const session = decodeSessionData(form.get('session') ?? '', maxSessionDataLength)
       const nowSeconds = Math.floor(common.clock.now() / 1000)

@@ -20,8 +20,18 @@ export interface HivempLoginOptions extends CommonLoginOptions {
   projectId: string
   /** The project's website URL; the redirect URI must be it or below it. */
   websiteUrl: string
-  /** Where the provider sends the browser back (the callback route). Validated at construction and on every login. */
+  /**
+   * Where the provider sends the browser back. Each login appends a random path segment
+   * (`<redirectUri>/<value>`) bound to its login cookie, so the callback answers only
+   * `<redirectUri>/<value>`. Validated at construction and on every login.
+   */
   redirectUri: string
+  /**
+   * Use `redirectUri` itself as the callback, with no per-login value: **allows login CSRF** (another
+   * site can sign a visitor in as the attacker). Only for a provider project that cannot accept a
+   * redirect URI below the registered one. Default false.
+   */
+  insecureFixedCallback?: boolean
   /** `tnd` of the session token. Default: `projectId`. */
   tenant?: string
   /** Sent as `requested_role`, and put in the token as `role`. */
@@ -55,4 +65,5 @@ export const HIVEMP_DEFAULTS = Object.freeze({
   maxBodySize: 16384,
   maxSessionDataLength: 8192,
   stateCookieName: 'hg_hivemp_login',
+  insecureFixedCallback: false,
 })
