@@ -3,7 +3,9 @@ export type { AccessEvent, AccessHealth, AccessRegistry, AccessRegistryOptions, 
 export { createSqliteStore } from './sqlite/store.js'
 export type { SqliteStoreOptions } from './sqlite/store.js'
 export type { AccessChange, AccessStore, AuditInput, AuditQuery } from './store.js'
-export type { AccessState, AuditAction, AuditEntry, SecretRecord, SecretStatus, StoredSecret, TokenRecord } from './records.js'
+export type {
+  AccessState, AuditAction, AuditEntry, ConnectionKick, ConnectionSelector, SecretRecord, SecretStatus, StoredSecret, TokenRecord,
+} from './records.js'
 export { AccessError } from './errors.js'
 export type { AccessErrorCode } from './errors.js'
 export { generateOperatorKey } from './operator-key.js'

@@ -52,7 +52,24 @@ export interface AuditEntry {
   readonly detail: string
 }
 
-export type AuditAction = 'secret.create' | 'secret.rotate' | 'secret.retire' | 'token.create' | 'token.revoke'
+export type AuditAction = 'secret.create' | 'secret.rotate' | 'secret.retire' | 'token.create' | 'token.revoke' | 'connections.close'
+
+/** Which open connections to close: every field given must match (at least one is given). */
+export interface ConnectionSelector {
+  readonly sub?: string
+  readonly tnd?: string
+  readonly jti?: string
+}
+
+/** A request, recorded in the store, that every instance close the connections it selects. */
+export interface ConnectionKick extends ConnectionSelector {
+  readonly seq: number
+  readonly at: number
+  readonly by: string
+}
+
+/** Kicks a store keeps; an instance cut off for longer misses older ones (their connections were rechecked on resync anyway). */
+export const MAX_KICKS = 100
 
 /** Everything the registry serves from memory. */
 export interface AccessState {
@@ -60,4 +77,6 @@ export interface AccessState {
   readonly version: number
   readonly secrets: readonly StoredSecret[]
   readonly tokens: readonly TokenRecord[]
+  /** The latest kicks (at most {@link MAX_KICKS}), oldest first. */
+  readonly kicks: readonly ConnectionKick[]
 }

@@ -4,11 +4,11 @@ import {
 } from '@hivegate/core'
 import { AccessError, invalid } from './errors.js'
 import { createOperatorKey } from './operator-key.js'
-import type { AccessState, AuditEntry, SecretRecord, TokenRecord } from './records.js'
+import type { AccessState, AuditEntry, ConnectionSelector, SecretRecord, TokenRecord } from './records.js'
 import { buildSnapshot, EMPTY_SNAPSHOT, keysChanged } from './snapshot.js'
 import type { AccessChange, AccessStore, AuditInput } from './store.js'
 import { UsageLog } from './usage.js'
-import { kid as checkKid, secretInput, text, tokenId, tokenInput } from './validate.js'
+import { kid as checkKid, secretInput, selectorInput, text, tokenId, tokenInput } from './validate.js'
 
 /** Something worth logging about the registry; never carries a secret or a token. */
 export type AccessEvent =
@@ -80,6 +80,10 @@ export interface AccessRegistry {
   createToken(input: unknown, actor: string): Promise<Created<TokenRecord>>
   revokeToken(id: unknown, actor: string): Promise<TokenRecord>
   readAudit(query?: { limit?: number; before?: number }): Promise<AuditEntry[]>
+  /** Asks every instance on the store (this one included) to close the connections `selector` matches. */
+  closeConnections(selector: unknown, actor: string): Promise<ConnectionSelector>
+  /** Called with each close request as it arrives from the store; returns the unsubscribe. */
+  onCloseConnections(listener: (selector: ConnectionSelector) => void): () => void
   /** Reads the store now (it is also read after every change another process commits). */
   refresh(): Promise<void>
   /** Writes pending last-used times now. */
@@ -135,11 +139,34 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
   let keysVersion = 0
   const usage = new UsageLog()
 
+  const kickListeners = new Set<(selector: ConnectionSelector) => void>()
+  let lastKick: number | undefined
+  // Kicks made before this instance first loaded are history: its connections came after them.
+  function applyKicks(state: AccessState): void {
+    const newest = state.kicks.at(-1)?.seq ?? 0
+    if (lastKick !== undefined) {
+      for (const kick of state.kicks) {
+        if (kick.seq <= lastKick) continue
+        const { sub, tnd, jti } = kick
+        const selector = Object.freeze({ ...(sub !== undefined && { sub }), ...(tnd !== undefined && { tnd }), ...(jti !== undefined && { jti }) })
+        for (const listener of [...kickListeners]) {
+          try {
+            listener(selector)
+          } catch {
+            // One failing listener must not keep the others from closing their connections.
+          }
+        }
+      }
+    }
+    lastKick = Math.max(lastKick ?? 0, newest)
+  }
+
   function serve(state: AccessState): void {
     if (state.version < snapshot.version) {
       emit({ type: 'access_store_regressed', served: snapshot.version, found: state.version })
       return
     }
+    applyKicks(state)
     const next = buildSnapshot(state, operatorKey, snapshot)
     if (keysChanged(snapshot, next)) keysVersion++
     snapshot = next
@@ -346,6 +373,19 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) throw invalid('limit', `must be an integer from 1 to ${MAX_AUDIT_PAGE}`)
       if (before !== undefined && (!Number.isInteger(before) || before < 1)) throw invalid('before', 'must be a positive integer')
       return store.readAudit({ limit, ...(before !== undefined && { before }) })
+    },
+    async closeConnections(input, actor) {
+      const who = actorName(actor)
+      const selector = selectorInput(input)
+      const at = clock.now()
+      const target = Object.entries(selector).map(([name, value]) => `${name}=${value}`).join(' ')
+      await commit([{ type: 'connections.close', selector, at, by: who }], [{ at, actor: who, action: 'connections.close', target, detail: '' }])
+      return selector
+    },
+    onCloseConnections(listener) {
+      if (typeof listener !== 'function') throw new TypeError('"listener" must be a function')
+      kickListeners.add(listener)
+      return () => kickListeners.delete(listener)
     },
     refresh,
     flushUsage,

@@ -1,4 +1,4 @@
-import type { AccessState, AuditAction, AuditEntry, SecretStatus, StoredSecret, TokenRecord } from './records.js'
+import type { AccessState, AuditAction, AuditEntry, ConnectionSelector, SecretStatus, StoredSecret, TokenRecord } from './records.js'
 
 /** One change to the registry; a commit applies several at once or none. */
 export type AccessChange =
@@ -9,6 +9,8 @@ export type AccessChange =
   | { readonly type: 'token.create'; readonly token: TokenRecord }
   /** Fails unless the token exists and is not revoked yet. */
   | { readonly type: 'token.revoke'; readonly id: string; readonly at: number; readonly by: string }
+  /** Asks every instance to close the connections `selector` matches. */
+  | { readonly type: 'connections.close'; readonly selector: ConnectionSelector; readonly at: number; readonly by: string }
 
 /** An audit line before the store numbers it. */
 export interface AuditInput {

@@ -1,5 +1,6 @@
 import { compilePermissions, isAuthError, parseDuration, type DataProviderClaim, type PermissionsClaim } from '@hivegate/core'
 import { invalid } from './errors.js'
+import type { ConnectionSelector } from './records.js'
 
 /** Longest name, subject, tenant or actor accepted, characters. */
 export const MAX_TEXT_LENGTH = 200
@@ -22,6 +23,7 @@ export interface TokenInput {
 
 const TOKEN_FIELDS = new Set(['name', 'sub', 'tnd', 'per', 'dpv', 'expiresIn'])
 const SECRET_FIELDS = new Set(['kid', 'alg'])
+const SELECTOR_FIELDS = new Set(['sub', 'tnd', 'jti'])
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype
@@ -120,4 +122,16 @@ export function secretInput(input: unknown): { kid: string | undefined; alg: Sec
   const alg = fields.alg ?? 'HS256'
   if (!(HMAC_ALGORITHMS as readonly unknown[]).includes(alg)) throw invalid('alg', `must be one of ${HMAC_ALGORITHMS.join(', ')}`)
   return { kid: fields.kid === undefined || fields.kid === '' ? undefined : kid(fields.kid), alg: alg as SecretAlgorithm }
+}
+
+/** Checks which connections to close: any of `sub`, `tnd`, `jti`, at least one. */
+export function selectorInput(input: unknown): ConnectionSelector {
+  const fields = knownFields(input, SELECTOR_FIELDS, 'a connection selector')
+  const selector: { sub?: string; tnd?: string; jti?: string } = {}
+  for (const name of ['sub', 'tnd', 'jti'] as const) {
+    const value = text(fields[name], name, false)
+    if (value !== undefined) selector[name] = value
+  }
+  if (Object.keys(selector).length === 0) throw invalid('sub', 'or "tnd" or "jti" is required: which connections to close')
+  return Object.freeze(selector)
 }

@@ -107,6 +107,19 @@ describe('access admin API', () => {
     await request(s.url).post(api('/tokens')).set('Cookie', cookie).set('Origin', `http://${host}`).send({ name: 'same-origin' }).expect(201)
   })
 
+  it('closes connections on request, with the connections permission', async () => {
+    const seen: unknown[] = []
+    const unsubscribe = s.registry.onCloseConnections((selector) => seen.push(selector))
+    const res = await request(s.url).post(api('/connections/close')).set('Authorization', bearer).send({ tnd: 'acme' }).expect(200)
+    expect(res.body.closing).to.deep.equal({ tnd: 'acme' })
+    expect(seen).to.deep.equal([{ tnd: 'acme' }])
+    unsubscribe()
+    const reader = `Bearer ${adminToken({ sub: 'bob', per: { hivegate: { 'access/tokens': 'CRUD' } } }, s.clock)}`
+    await request(s.url).post(api('/connections/close')).set('Authorization', reader).send({ tnd: 'acme' }).expect(403)
+    const empty = await request(s.url).post(api('/connections/close')).set('Authorization', bearer).send({}).expect(400)
+    expect(empty.body.field).to.equal('sub')
+  })
+
   it('answers 404 for unknown routes and passes other paths to next()', async () => {
     await request(s.url).get(api('/nothing')).set('Authorization', bearer).expect(404)
     await request(s.url).delete(api('/tokens')).set('Authorization', bearer).expect(404)

@@ -76,6 +76,24 @@ describe('access store on Redis', function () {
     expect((await b.registry.readAudit()).map((x) => x.action)).to.deep.equal(['token.revoke', 'token.create', 'secret.create'])
   })
 
+  it('asks every instance to close the connections of a subject, a tenant or a jti', async () => {
+    const prefix = `t${prefixes++}:`
+    const a = await start(redis.url, prefix, { create: true })
+    const b = await start(redis.url, prefix)
+    const seenByA: unknown[] = []
+    a.registry.onCloseConnections((selector) => seenByA.push(selector))
+    const seenByB = new Promise((resolve) => b.registry.onCloseConnections(resolve))
+    await a.registry.closeConnections({ sub: 'mallory', tnd: 'acme' }, 'alice')
+    expect(await seenByB).to.deep.equal({ sub: 'mallory', tnd: 'acme' })
+    expect(seenByA).to.deep.equal([{ sub: 'mallory', tnd: 'acme' }])
+    expect((await b.registry.readAudit({ limit: 1 }))[0]).to.include({ action: 'connections.close', actor: 'alice', target: 'sub=mallory tnd=acme' })
+    const late = await start(redis.url, prefix)
+    const replayed: unknown[] = []
+    late.registry.onCloseConnections((selector) => replayed.push(selector))
+    await late.registry.refresh()
+    expect(replayed, 'a kick made before an instance started is history').to.deep.equal([])
+  })
+
   it('checks preconditions atomically: bad input is a 400 naming the field, nothing written', async () => {
     const a = await start(redis.url, `t${prefixes++}:`, { create: true })
     await a.registry.createSecret({ kid: 'k1' }, 'test')

@@ -62,6 +62,25 @@ describe('access store on SQLite', () => {
     }
   })
 
+  it('passes a close-connections request to another registry on the same file, once', async () => {
+    const path = tmp.file('kick.db')
+    const a = await openRegistry(path)
+    const b = await openRegistry(path)
+    try {
+      const seen: unknown[] = []
+      const first = new Promise((resolve) => b.registry.onCloseConnections((selector) => (seen.push(selector), resolve(selector))))
+      await a.registry.closeConnections({ jti: 'some-jti' }, 'alice')
+      expect(await first).to.deep.equal({ jti: 'some-jti' })
+      await b.registry.refresh()
+      expect(seen).to.have.length(1)
+      const err = await a.registry.closeConnections({}, 'alice').catch((e: unknown) => e)
+      expect((err as AccessError).field).to.equal('sub')
+    } finally {
+      await a.close()
+      await b.close()
+    }
+  })
+
   it('opens cleanly after kill -9 in the middle of writes, with every committed change', async function () {
     this.timeout(20_000)
     const path = tmp.file('kill.db')

@@ -6,6 +6,8 @@ import { CLOSINGS, type Closing } from './close-codes.js'
 export interface ConnectionFilter {
   subject?: string
   tenant?: string
+  /** The token's `jti`: one token's connections, without revoking it. */
+  jti?: string
 }
 
 /** What the registry needs of a connection. */
@@ -81,8 +83,8 @@ export class Registry<H> {
 
   /** Closes the trusted connections matching `filter`; returns how many. */
   closeWhere(filter: ConnectionFilter, closing: Closing = CLOSINGS.closedByServer): number {
-    if (typeof filter !== 'object' || filter === null || (filter.subject === undefined && filter.tenant === undefined)) {
-      throw new TypeError('"filter" must name a subject or a tenant')
+    if (typeof filter !== 'object' || filter === null || (filter.subject === undefined && filter.tenant === undefined && filter.jti === undefined)) {
+      throw new TypeError('"filter" must name a subject, a tenant or a jti')
     }
     const hits = [...this.#trusted.values()].filter((entry) => matches(entry.auth, filter))
     for (const entry of hits) entry.close(closing)
@@ -111,5 +113,6 @@ function matches(auth: AuthContext | undefined, filter: ConnectionFilter): boole
   if (auth === undefined) return false
   if (filter.subject !== undefined && auth.subject !== filter.subject) return false
   if (filter.tenant !== undefined && auth.tenant !== filter.tenant) return false
+  if (filter.jti !== undefined && auth.claims.jti !== filter.jti) return false
   return true
 }

@@ -54,6 +54,16 @@ describe('registry', () => {
     await carol.close()
   })
 
+  it('closes one token\'s connections by jti, leaving the same subject\'s other tokens open', async () => {
+    const first = await byMessage({ sub: 'dave', tnd: 't1', jti: 'jti-first' })
+    const second = await byMessage({ sub: 'dave', tnd: 't1', jti: 'jti-second' })
+    expect(f.wsAuth.connections({ jti: 'jti-first' })).to.have.length(1)
+    expect(f.wsAuth.closeWhere({ jti: 'jti-first' })).to.equal(1)
+    expect((await first.closed).code).to.equal(1008)
+    expect(second.ws.readyState).to.equal(second.ws.OPEN)
+    await second.close()
+  })
+
   it('refuses an empty filter and an invalid close code', () => {
     expect(() => f.wsAuth.closeWhere({})).to.throw(TypeError, /"filter"/)
     expect(() => f.wsAuth.closeWhere({ subject: 'a' }, 1006)).to.throw(RangeError, /"code"/)

@@ -52,6 +52,9 @@ export async function answerApi(
     if (verb === 'revoke' && !get) return sendJson(res, 200, { token: await ops.revokeToken(caller, id) }), true
     return false
   }
+  if (collection === 'connections' && id === 'close' && verb === undefined && !get) {
+    return sendJson(res, 200, { closing: await ops.closeConnections(caller, body) }), true
+  }
   if (collection === 'audit' && id === undefined && get) {
     const limit = integer(url.searchParams.get('limit'), 'limit')
     const before = integer(url.searchParams.get('before'), 'before')

@@ -17,7 +17,7 @@ export interface AdminCaller {
 }
 
 /** What each operation needs: a permission `action` (C, R, U, D) on `access/<object>`. */
-export type AdminObject = 'secrets' | 'tokens' | 'audit'
+export type AdminObject = 'secrets' | 'tokens' | 'audit' | 'connections'
 
 export interface CallerRules {
   verifier: Verifier

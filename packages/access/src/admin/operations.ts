@@ -40,6 +40,10 @@ export function createOperations(registry: AccessRegistry, callers: Callers) {
       allowed(caller, 'tokens', 'D')
       return registry.revokeToken(id, caller.actor)
     },
+    closeConnections(caller: AdminCaller, fields: Fields) {
+      allowed(caller, 'connections', 'D')
+      return registry.closeConnections(fields, caller.actor)
+    },
     readAudit(caller: AdminCaller, query: { limit?: number; before?: number }) {
       allowed(caller, 'audit', 'R')
       return registry.readAudit(query)

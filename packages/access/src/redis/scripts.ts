@@ -1,5 +1,5 @@
 // Lua run by Redis as one atomic step: every precondition is checked before anything is written,
-// so a refused commit writes nothing. KEYS: meta, secrets, status, tokens, revoked, names, audit.
+// so a refused commit writes nothing. KEYS: meta, secrets, status, tokens, revoked, names, audit, kicks.
 // Records arrive as JSON text and are stored as given (cjson would reformat numbers and empty arrays).
 export const COMMIT_SCRIPT = `
 if redis.call('HEXISTS', KEYS[1], 'version') == 0 then return {'empty'} end
@@ -40,6 +40,10 @@ for _, c in ipairs(changes) do
     redis.call('HSET', KEYS[5], c.id, c.revocation)
     local name = cjson.decode(redis.call('HGET', KEYS[4], c.id)).name
     if redis.call('HGET', KEYS[6], name) == c.id then redis.call('HDEL', KEYS[6], name) end
+  elseif c.type == 'connections.close' then
+    local seq = redis.call('HINCRBY', KEYS[1], 'kickSeq', 1)
+    redis.call('ZADD', KEYS[8], seq, '{"seq":' .. seq .. ',' .. string.sub(c.kick, 2))
+    redis.call('ZREMRANGEBYRANK', KEYS[8], 0, -(tonumber(ARGV[4]) + 1))
   end
 end
 for _, line in ipairs(audit) do

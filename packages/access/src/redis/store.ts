@@ -1,6 +1,6 @@
 import type { Algorithm } from '@hivegate/core'
 import { AccessError, invalid } from '../errors.js'
-import type { AuditEntry, SecretStatus, StoredSecret, TokenRecord } from '../records.js'
+import { MAX_KICKS, type AuditEntry, type ConnectionKick, type SecretStatus, type StoredSecret, type TokenRecord } from '../records.js'
 import type { AccessChange, AccessStore } from '../store.js'
 import { COMMIT_SCRIPT, KEY_CHECK_SCRIPT } from './scripts.js'
 
@@ -37,7 +37,7 @@ interface Client {
   hGetAll(key: string): Promise<Record<string, string>>
   zRangeByScore(key: string, min: string, max: string): Promise<string[]>
   sendCommand(args: string[]): Promise<unknown>
-  multi(): { hGetAll(key: string): unknown; exec(): Promise<unknown[]> }
+  multi(): { hGetAll(key: string): unknown; zRange(key: string, start: number, stop: number): unknown; exec(): Promise<unknown[]> }
   duplicate(): Client
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>
 }
@@ -92,9 +92,10 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
   const where = shown(url)
   const key = {
     meta: `${prefix}meta`, secrets: `${prefix}secrets`, status: `${prefix}status`, tokens: `${prefix}tokens`,
-    revoked: `${prefix}revoked`, names: `${prefix}names`, audit: `${prefix}audit`, used: `${prefix}used`, channel: `${prefix}changes`,
+    revoked: `${prefix}revoked`, names: `${prefix}names`, audit: `${prefix}audit`, used: `${prefix}used`, kicks: `${prefix}kicks`,
+    channel: `${prefix}changes`,
   }
-  const commitKeys = [key.meta, key.secrets, key.status, key.tokens, key.revoked, key.names, key.audit]
+  const commitKeys = [key.meta, key.secrets, key.status, key.tokens, key.revoked, key.names, key.audit, key.kicks]
   const listeners = new Set<() => void>()
   const notify = (): void => {
     for (const listener of [...listeners]) listener()
@@ -172,11 +173,13 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
       try {
         const multi = (await command()).multi()
         for (const name of [key.meta, key.secrets, key.status, key.tokens, key.revoked, key.used]) multi.hGetAll(name)
+        multi.zRange(key.kicks, 0, -1)
         replies = await multi.exec()
       } catch (err) {
         throw fault(where, err)
       }
       const [meta, secrets, status, tokens, revoked, used] = replies as Array<Record<string, string>>
+      const kicks = (replies[6] as string[]).map((line) => Object.freeze(parse<ConnectionKick>(line)))
       if (meta!.version === undefined) throw emptyStore(where)
       const secretList: StoredSecret[] = Object.entries(secrets!).map(([kid, text]) => {
         const record = parse<{ alg: Algorithm; createdAt: number; sealed: string }>(text)
@@ -190,7 +193,7 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
         return Object.freeze({ ...record, revokedAt: revocation?.at, revokedBy: revocation?.by, lastUsedAt: lastUsed })
       })
       const byCreation = <T extends { createdAt: number }>(a: T, b: T): number => a.createdAt - b.createdAt
-      return { version: Number(meta!.version), secrets: secretList.sort(byCreation), tokens: tokenList.sort(byCreation) }
+      return { version: Number(meta!.version), secrets: secretList.sort(byCreation), tokens: tokenList.sort(byCreation), kicks }
     },
     async commit(changes, audit) {
       const encoded = changes.map(encodeChange)
@@ -198,7 +201,7 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
       try {
         reply = await (await command()).eval(COMMIT_SCRIPT, {
           keys: commitKeys,
-          arguments: [JSON.stringify(encoded), JSON.stringify(audit.map((line) => JSON.stringify(line))), key.channel],
+          arguments: [JSON.stringify(encoded), JSON.stringify(audit.map((line) => JSON.stringify(line))), key.channel, String(MAX_KICKS)],
         })
       } catch (err) {
         throw fault(where, err)
@@ -263,5 +266,7 @@ function encodeChange(change: AccessChange): Record<string, unknown> {
     }
     case 'token.revoke':
       return { type: change.type, id: change.id, revocation: JSON.stringify({ at: change.at, by: change.by }) }
+    case 'connections.close':
+      return { type: change.type, kick: JSON.stringify({ at: change.at, by: change.by, ...change.selector }) }
   }
 }

@@ -1,11 +1,12 @@
 import type { Algorithm } from '@hivegate/core'
-import type { AuditEntry, SecretStatus, StoredSecret, TokenRecord } from '../records.js'
+import type { AuditEntry, ConnectionKick, SecretStatus, StoredSecret, TokenRecord } from '../records.js'
 
 export interface SecretRow { kid: string; alg: string; status: string; created_at: number; status_at: number; sealed: string }
 export interface TokenRow {
   id: string; name: string; sub: string | null; tnd: string | null; per: string | null; dpv: string | null; kid: string
   created_at: number; created_by: string; expires_at: number | null; revoked_at: number | null; revoked_by: string | null; last_used_at: number | null
 }
+export interface KickRow { seq: number; at: number; by: string; sub: string | null; tnd: string | null; jti: string | null }
 export interface AuditRow { seq: number; at: number; actor: string; action: string; target: string; detail: string }
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value)
@@ -54,4 +55,11 @@ export function tokenRow(token: TokenRecord): TokenRow {
 
 export function auditOf(row: AuditRow): AuditEntry {
   return Object.freeze({ ...row, action: row.action as AuditEntry['action'] })
+}
+
+export function kickOf(row: KickRow): ConnectionKick {
+  return Object.freeze({
+    seq: row.seq, at: row.at, by: row.by,
+    ...(row.sub !== null && { sub: row.sub }), ...(row.tnd !== null && { tnd: row.tnd }), ...(row.jti !== null && { jti: row.jti }),
+  })
 }

@@ -35,6 +35,12 @@ const MIGRATIONS: readonly string[] = [
    ) STRICT;
    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;`,
+  `CREATE TABLE kicks (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     by TEXT NOT NULL,
+     sub TEXT, tnd TEXT, jti TEXT
+   ) STRICT;`,
 ]
 
 /** Schema version this code writes. */

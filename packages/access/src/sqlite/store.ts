@@ -3,7 +3,8 @@ import { AccessError, invalid } from '../errors.js'
 import type { AccessState } from '../records.js'
 import type { AccessChange, AccessStore, AuditInput } from '../store.js'
 import { migrate } from './schema.js'
-import { auditOf, secretOf, tokenOf, tokenRow, type AuditRow, type SecretRow, type TokenRow } from './rows.js'
+import { auditOf, kickOf, secretOf, tokenOf, tokenRow, type AuditRow, type KickRow, type SecretRow, type TokenRow } from './rows.js'
+import { MAX_KICKS } from '../records.js'
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -69,6 +70,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     revoke: db.prepare('UPDATE tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?'),
     touch: db.prepare('UPDATE tokens SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?'),
     audit: db.prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (@at, @actor, @action, @target, @detail)'),
+    kick: db.prepare('INSERT INTO kicks (at, by, sub, tnd, jti) VALUES (?, ?, ?, ?, ?)'),
+    trimKicks: db.prepare('DELETE FROM kicks WHERE seq <= (SELECT MAX(seq) FROM kicks) - ?'),
+    kicks: db.prepare<[number], KickRow>('SELECT * FROM kicks ORDER BY seq DESC LIMIT ?'),
     readAudit: db.prepare<[number, number], AuditRow>('SELECT * FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
   }
   const readVersion = (): number => Number(q.version.get()!.value)
@@ -100,6 +104,12 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         if (row === undefined) throw invalid('id', 'names no token')
         if (row.revoked_at !== null) throw invalid('id', 'names a token that is already revoked')
         q.revoke.run(change.at, change.by, change.id)
+        return
+      }
+      case 'connections.close': {
+        const { sub = null, tnd = null, jti = null } = change.selector
+        q.kick.run(change.at, change.by, sub, tnd, jti)
+        q.trimKicks.run(MAX_KICKS)
       }
     }
   }
@@ -114,6 +124,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     version: readVersion(),
     secrets: q.secrets.all().map(secretOf),
     tokens: q.tokens.all().map(tokenOf),
+    kicks: q.kicks.all(MAX_KICKS).reverse().map(kickOf),
   }))
   const touch = db.transaction((used: ReadonlyMap<string, number>) => {
     for (const [id, at] of used) q.touch.run(at, id)
