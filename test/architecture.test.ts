@@ -16,6 +16,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   koa: ['core'],
   ws: ['core'],
   oauth: ['core'],
+  access: ['core'],
   proxy: ['core', 'ws'],
   cli: ['core', 'proxy'],
 }
