@@ -7,6 +7,7 @@ export type {
   AccessState, AuditAction, AuditEntry, ConnectionKick, ConnectionSelector, SecretRecord, SecretStatus, StoredSecret, TokenRecord,
 } from './records.js'
 export { AccessError } from './errors.js'
+export { MAX_KICKS } from './records.js'
 export type { AccessErrorCode } from './errors.js'
 export { generateOperatorKey } from './operator-key.js'
 export { createAccessAdmin, koaAccessAdmin, ACCESS_ADMIN_DEFAULTS } from './admin/index.js'

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import {
-  createRevocationList, createSigner, systemClock, type Claims, type Clock, type KeyLookup, type RevocationList,
+  assertPositiveInteger, createRevocationList, createSigner, systemClock, type Claims, type Clock, type KeyLookup, type RevocationList,
 } from '@hivegate/core'
 import { AccessError, invalid } from './errors.js'
 import { createOperatorKey } from './operator-key.js'
@@ -121,9 +121,9 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
   if (typeof issuer !== 'string' || issuer === '') throw new TypeError('"issuer" must be a non-empty string')
   const clock = options.clock ?? systemClock
   const usageInterval = options.usageInterval ?? 60_000
+  assertPositiveInteger('usageInterval', usageInterval)
   const startup = options.startup ?? 'wait'
   if (startup !== 'wait' && startup !== 'fail-closed') throw new TypeError('"startup" must be "wait" or "fail-closed"')
-  if (!Number.isInteger(usageInterval) || usageInterval <= 0) throw new TypeError('"usageInterval" must be a positive integer')
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError('"onEvent" must be a function')
   const operatorKey = createOperatorKey(options.operatorKey)
   const revocations = options.revocations ?? createRevocationList({ clock, max: 1_000_000 })
@@ -202,14 +202,17 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
   }
 
   // A failed read is tried again with back-off (100 ms doubling to 5 s) until one succeeds.
+  const nextDelay = (): number => Math.min(100 * 2 ** failures++, 5000)
+  function readFailed(err: unknown): void {
+    lastError = err instanceof Error ? err.message : 'error'
+    emit({ type: 'access_refresh_failed', reason: lastError })
+  }
   function retryLater(): void {
     if (closed || retryTimer !== undefined) return
-    const delay = Math.min(100 * 2 ** failures, 5000)
-    failures++
     retryTimer = setTimeout(() => {
       retryTimer = undefined
-      void refresh()
-    }, delay)
+      void refresh().catch(() => {})
+    }, nextDelay())
     retryTimer.unref()
   }
 
@@ -226,27 +229,28 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
           await read()
         } catch (err) {
           if (err instanceof AccessError && err.code === 'operator_key_mismatch') throw err
-          lastError = err instanceof Error ? err.message : 'error'
-          emit({ type: 'access_refresh_failed', reason: lastError })
+          readFailed(err)
           retryLater()
         }
       } while (again)
     })().finally(() => (refreshing = undefined))
     return refreshing
   }
-  if (startup === 'wait') await read().catch(async (err: unknown) => {
+  if (startup === 'wait') {
     // Only a fault is waited out; a wrong key or an empty (possibly wiped) store is an answer.
-    if (!(err instanceof AccessError) || err.code !== 'store_unavailable') throw err
-    lastError = err.message
-    emit({ type: 'access_refresh_failed', reason: lastError })
-    while (!loaded && !closed) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures++, 5000)))
-      await read().catch((again: unknown) => {
-        if (!(again instanceof AccessError) || again.code !== 'store_unavailable') throw again
-      })
+    for (;;) {
+      try {
+        await read()
+        break
+      } catch (err) {
+        if (!(err instanceof AccessError) || err.code !== 'store_unavailable') throw err
+        readFailed(err)
+        await new Promise((resolve) => setTimeout(resolve, nextDelay()))
+      }
     }
-  })
-  else void refresh().catch(() => {})
+  } else {
+    void refresh().catch(() => {})
+  }
   const unwatch = store.watch(() => void refresh().catch(() => {}))
 
   async function commit(changes: AccessChange[], audit: AuditInput[]): Promise<void> {

@@ -167,9 +167,21 @@ describe('access store on Redis', function () {
     expect((write as AccessError).status).to.equal(503)
   })
 
+  it('starts fail-closed at once when Redis is unreachable, and reports it', async () => {
+    const store = createRedisStore('redis://127.0.0.1:1/0', { connectTimeout: 50, maxReconnectDelay: 50 })
+    const registry = await createAccessRegistry({ store, operatorKey: OPERATOR_KEY, issuer: ISSUER, startup: 'fail-closed' })
+    try {
+      expect(registry.health()).to.include({ ok: false, loaded: false })
+      expect(registry.keys.lookup({ alg: 'HS256', kid: 'any' }, {})).to.equal(undefined)
+    } finally {
+      await registry.close()
+      await store.close()
+    }
+  })
+
   it('validates its options, naming the option, and never shows the password', () => {
     expect(() => createRedisStore('http://x')).to.throw(TypeError, /"store"/)
-    expect(() => createRedisStore('redis://x', { maxReconnectDelay: 0 })).to.throw(TypeError, /"maxReconnectDelay"/)
+    expect(() => createRedisStore('redis://x', { maxReconnectDelay: 0 })).to.throw(RangeError, /"maxReconnectDelay"/)
     const store = createRedisStore('redis://user:hunter2@127.0.0.1:1/0')
     expect(store.description).to.not.contain('hunter2')
     return store.close()

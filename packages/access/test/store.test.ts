@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { createVerifier, isAuthError } from '@hivegate/core'
-import { AccessError, createSqliteStore } from '@hivegate/access'
+import { AccessError, createSqliteStore, MAX_KICKS } from '@hivegate/access'
 import { ISSUER, openRegistry, tempDir } from './fixture.js'
 
 const WRITER = fileURLToPath(new URL('./writer.mjs', import.meta.url))
@@ -78,6 +78,18 @@ describe('access store on SQLite', () => {
     } finally {
       await a.close()
       await b.close()
+    }
+  })
+
+  it('keeps only the latest close-connections requests', async () => {
+    const open = await openRegistry(tmp.file('kicks.db'))
+    try {
+      for (let i = 0; i < MAX_KICKS + 5; i++) await open.registry.closeConnections({ sub: `s${i}` }, 'test')
+      const { kicks } = await open.store.load()
+      expect(kicks).to.have.length(MAX_KICKS)
+      expect(kicks.at(-1)!.sub).to.equal(`s${MAX_KICKS + 4}`)
+    } finally {
+      await open.close()
     }
   })
 
@@ -155,6 +167,6 @@ describe('access store on SQLite', () => {
     db.close()
     expect(() => createSqliteStore(path)).to.throw(AccessError, /schema version 99/)
     expect(() => createSqliteStore('')).to.throw(TypeError, /"store"/)
-    expect(() => createSqliteStore(path, { pollInterval: 0 })).to.throw(TypeError, /"pollInterval"/)
+    expect(() => createSqliteStore(path, { pollInterval: 0 })).to.throw(RangeError, /"pollInterval"/)
   })
 })

@@ -57,9 +57,9 @@ export function createCallers(rules: CallerRules) {
       return rules.verifier.verify(token)
     },
     csrfOf,
-    /** Throws `insufficient_permission` unless the caller may do `action` on `object`. */
-    require(caller: AdminCaller, object: AdminObject, action: 'C' | 'R' | 'U' | 'D'): void {
-      if (!caller.context.can(rules.realm, `access/${object}`, action)) {
+    /** Throws `insufficient_permission` unless the token may do `action` on `object`. */
+    require(context: AuthContext, object: AdminObject, action: 'C' | 'R' | 'U' | 'D'): void {
+      if (!context.can(rules.realm, `access/${object}`, action)) {
         throw new AuthError('insufficient_permission', `The token lacks "${action}" on ${rules.realm}/access/${object}`)
       }
     },

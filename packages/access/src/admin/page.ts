@@ -55,7 +55,7 @@ export async function answerPage(req: IncomingMessage, res: ServerResponse, rout
     let maxAge = ADMIN_COOKIE_MAX_AGE
     try {
       const context = await callers.verifyPasted(token)
-      callers.require({ context, byCookie: false, actor: '', csrf: '' }, 'tokens', 'R')
+      callers.require(context, 'tokens', 'R')
       const exp = context.claims.exp
       if (typeof exp === 'number') maxAge = Math.max(1, Math.min(maxAge, exp - Math.floor(page.clock.now() / 1000)))
     } catch (err) {

@@ -1,4 +1,4 @@
-import type { Algorithm } from '@hivegate/core'
+import { assertPositiveInteger, type Algorithm } from '@hivegate/core'
 import { AccessError, invalid } from '../errors.js'
 import { MAX_KICKS, type AuditEntry, type ConnectionKick, type SecretStatus, type StoredSecret, type TokenRecord } from '../records.js'
 import type { AccessChange, AccessStore } from '../store.js'
@@ -85,10 +85,9 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
   if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) throw new TypeError('"store" must be a redis:// or rediss:// URL')
   const prefix = options.prefix ?? DEFAULTS.prefix
   if (typeof prefix !== 'string' || prefix.length > 100) throw new TypeError('"prefix" must be a string of at most 100 characters')
-  const connectTimeout = options.connectTimeout ?? DEFAULTS.connectTimeout
-  if (!Number.isInteger(connectTimeout) || connectTimeout <= 0) throw new TypeError('"connectTimeout" must be a positive integer')
-  const maxDelay = options.maxReconnectDelay ?? DEFAULTS.maxReconnectDelay
-  if (!Number.isInteger(maxDelay) || maxDelay <= 0) throw new TypeError('"maxReconnectDelay" must be a positive integer')
+  const { connectTimeout = DEFAULTS.connectTimeout, maxReconnectDelay: maxDelay = DEFAULTS.maxReconnectDelay } = options
+  assertPositiveInteger('connectTimeout', connectTimeout)
+  assertPositiveInteger('maxReconnectDelay', maxDelay)
   const where = shown(url)
   const key = {
     meta: `${prefix}meta`, secrets: `${prefix}secrets`, status: `${prefix}status`, tokens: `${prefix}tokens`,

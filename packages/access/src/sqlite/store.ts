@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { assertPositiveInteger } from '@hivegate/core'
 import { AccessError, invalid } from '../errors.js'
 import type { AccessState } from '../records.js'
 import type { AccessChange, AccessStore, AuditInput } from '../store.js'
@@ -23,10 +24,6 @@ function storeFault(err: unknown): never {
   throw new AccessError('store_unavailable', `the access store failed (${typeof code === 'string' ? code : 'error'})`)
 }
 
-function positive(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new TypeError(`"${name}" must be a positive integer`)
-  return value
-}
 
 /**
  * The default store: one SQLite file in WAL mode, safe for several processes on one machine (a
@@ -40,8 +37,9 @@ function positive(value: unknown, name: string): number {
  */
 export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): AccessStore {
   if (typeof path !== 'string' || path === '') throw new TypeError('"store" must be a file path')
-  const pollInterval = positive(options.pollInterval ?? DEFAULTS.pollInterval, 'pollInterval')
-  const busyTimeout = positive(options.busyTimeout ?? DEFAULTS.busyTimeout, 'busyTimeout')
+  const { pollInterval = DEFAULTS.pollInterval, busyTimeout = DEFAULTS.busyTimeout } = options
+  assertPositiveInteger('pollInterval', pollInterval)
+  assertPositiveInteger('busyTimeout', busyTimeout)
   let db: Database.Database
   try {
     db = new Database(path, { timeout: busyTimeout })
