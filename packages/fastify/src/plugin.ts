@@ -1,5 +1,5 @@
 import { createAdapterGate } from '@hivegate/core'
-import type { AdapterGateOptions, AuthContext } from '@hivegate/core'
+import type { AdapterGate, AdapterGateOptions, AuthContext } from '@hivegate/core'
 import type { FastifyPluginCallback, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
 import './augment.js'
@@ -32,7 +32,13 @@ function admit(request: FastifyRequest, auth: AuthContext | undefined, done: Hoo
 }
 
 const plugin: FastifyPluginCallback<HivegateOptions> = (fastify, options, done) => {
-  const gate = createAdapterGate(gateOptions(options), 'throw')
+  let gate: AdapterGate
+  try {
+    gate = createAdapterGate(gateOptions(options), 'throw')
+  } catch (err) {
+    // A wrong option fails the registration: `app.ready()` (or `listen`) rejects with it.
+    return done(err as Error)
+  }
   // A second registration (e.g. in a child scope) shares the decorator the first declared.
   if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', undefined)
   fastify.addHook('onRequest', function hivegateOnRequest(request, reply, next) {
