@@ -14,6 +14,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   core: [],
   express: ['core'],
   koa: ['core'],
+  fastify: ['core'],
   ws: ['core'],
   oauth: ['core'],
   access: ['core'],
@@ -25,6 +26,8 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
 const FRAMEWORK_VALUE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   express: [],
   koa: [],
+  fastify: [],
+  'fastify-plugin': ['fastify'],
   ws: ['ws', 'proxy'],
   'http-proxy-middleware': ['proxy', 'cli'],
 }
