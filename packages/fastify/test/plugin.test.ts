@@ -5,7 +5,7 @@ import type { AuthContext } from '@hivegate/core'
 import { hivegate, requireDataProvider, requirePermission, type HivegateOptions } from '@hivegate/fastify'
 import { describeHostileTokens } from '../../../test/helpers/http-hostile-suite.js'
 import { describeHttpAdapter, expectRefusal, FORGED_AUTH, suiteFixture, type SuiteFixture } from '../../../test/helpers/http-adapter-suite.js'
-import { asListener, asSelfListening } from './fastify-app.js'
+import { asListener, asSelfListening } from '../../../test/helpers/fastify-app.js'
 
 type Params = { Params: { realm: string; id: string } }
 

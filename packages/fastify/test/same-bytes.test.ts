@@ -10,7 +10,7 @@ import { suiteFixture } from '../../../test/helpers/http-adapter-suite.js'
 import { secret } from '../../../test/helpers/keys.js'
 import { close, listen } from '../../../test/helpers/listen.js'
 import { mint } from '../../../test/helpers/tokens.js'
-import { asSelfListening } from './fastify-app.js'
+import { asSelfListening } from '../../../test/helpers/fastify-app.js'
 
 interface RawAnswer {
   statusLine: string
