@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { machine } from './lib/machine.js'
 import { render } from './lib/report.js'
-import { loadCore, loadExpress, loadKoa } from './lib/hivegate.js'
+import { loadCore, loadExpress, loadFastify, loadKoa } from './lib/hivegate.js'
 
 const PARTS = ['verify', 'http', 'jwks', 'oversize', 'ws', 'access']
 const RESULTS_JSON = fileURLToPath(new URL('results.json', import.meta.url))
@@ -31,8 +31,8 @@ const CONFIG = {
 }
 
 async function hivegateReady() {
-  const [core, express, koa] = await Promise.all([loadCore(), loadExpress(), loadKoa()])
-  const missing = [['@hivegate/core', core.createVerifier], ['@hivegate/express', express.hivegate], ['@hivegate/koa', koa.hivegate]].filter(([, fn]) => typeof fn !== 'function')
+  const [core, express, koa, fastify] = await Promise.all([loadCore(), loadExpress(), loadKoa(), loadFastify()])
+  const missing = [['@hivegate/core', core.createVerifier], ['@hivegate/express', express.hivegate], ['@hivegate/koa', koa.hivegate], ['@hivegate/fastify', fastify.hivegate]].filter(([, fn]) => typeof fn !== 'function')
   if (missing.length > 0) log(`not built, measured without hivegate: ${missing.map(([n]) => n).join(', ')}`)
   return missing.length === 0
 }
