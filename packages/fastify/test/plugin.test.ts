@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import request from 'supertest'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type preHandlerHookHandler } from 'fastify'
-import type { AuthContext } from '@hivegate/core'
+import { errorBody, isAuthError, type AuthContext } from '@hivegate/core'
 import { hivegate, requireDataProvider, requirePermission, type HivegateOptions } from '@hivegate/fastify'
 import { describeHostileTokens } from '../../../test/helpers/http-hostile-suite.js'
 import { describeHttpAdapter, expectRefusal, FORGED_AUTH, suiteFixture, type SuiteFixture } from '../../../test/helpers/http-adapter-suite.js'
@@ -197,6 +197,31 @@ describe('fastify 5: the hivegate plugin', () => {
       expect(denied.json()).to.deep.equal({ custom: 'insufficient_permission' })
       expect(seen).to.deep.equal(['onError:credentials_required', 'credentials_required:api', 'onError:insufficient_permission', 'insufficient_permission:api'])
       await app.close()
+    })
+  })
+
+  describe("errorMode: 'throw' with the README's error handler", () => {
+    it('renders a refusal with the same status, headers and body as errorMode: respond', async () => {
+      const build = async (errorMode: 'respond' | 'throw') => {
+        const app = Fastify()
+        app.setErrorHandler((err, _request, reply) => {
+          if (isAuthError(err)) return reply.code(err.status).headers(err.headers).send(errorBody(err))
+          throw err
+        })
+        await app.register(hivegate, f.options({ errorMode }) as HivegateOptions)
+        app.get('/whoami', whoami)
+        return app
+      }
+      const responding = await build('respond')
+      const throwing = await build('throw')
+      for (const authorization of [undefined, 'Bearer', 'Bearer x.y.z']) {
+        const headers = authorization === undefined ? {} : { authorization }
+        const [a, b] = await Promise.all([responding.inject({ url: '/whoami', headers }), throwing.inject({ url: '/whoami', headers })])
+        expect(b.statusCode).to.equal(a.statusCode)
+        expect(b.body).to.equal(a.body)
+        for (const name of ['www-authenticate', 'cache-control', 'content-type', 'content-length']) expect(b.headers[name], name).to.equal(a.headers[name])
+      }
+      await Promise.all([responding.close(), throwing.close()])
     })
   })
 
