@@ -1,5 +1,6 @@
 import { createDpopCheck, type DpopCheck } from './dpop/check.js'
 import { resolveDpopOptions } from './dpop/options.js'
+import { dpopGuardedVerifier } from './dpop/verifier.js'
 import { AuthError, isAuthError } from './errors.js'
 import { assertBoolean, assertOneOf, assertString, optionTypeError } from './options.js'
 import { assertOriginRule, isOriginAllowed } from './origin.js'
@@ -182,7 +183,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   return Object.freeze({
-    verifier,
+    verifier: dpop === undefined ? verifier : dpopGuardedVerifier(verifier, dpop),
     resolve,
     optional,
     realm,

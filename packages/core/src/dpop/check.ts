@@ -16,6 +16,8 @@ export interface DpopCheck {
   sources(list: ReadonlyArray<BuiltInSourceName | TokenSource>): Array<BuiltInSourceName | TokenSource>
   /** RFC 9449 §4.3 and §7.1 for a verified token: the AuthContext, or a Promise when the replay store waits. */
   check(view: RequestView, found: ResolvedToken, auth: AuthContext): AuthContext | Promise<AuthContext>
+  /** The policy for a token that came without a proof (another source): refused if bound, or in `required` mode. */
+  checkUnproven(auth: AuthContext): AuthContext
   /** Gives a refusal its DPoP challenge (and nonce), once. */
   decorate(err: unknown, view: RequestView): unknown
 }
@@ -78,14 +80,15 @@ export function createDpopCheck(settings: DpopSettings, clock: Clock): DpopCheck
       out.splice(at === -1 ? out.length : at, 0, dpopSource)
       return out
     },
+    checkUnproven(auth) {
+      // RFC 9449 §7.2: a bound token sent as a bearer token is refused, or binding would mean nothing.
+      if (boundThumbprint(auth.claims) !== undefined) throw new AuthError('invalid_token', 'The token is DPoP-bound: send it with the DPoP scheme and a proof')
+      if (mode === 'required') throw new AuthError('invalid_token', 'Only DPoP-bound tokens are accepted')
+      return auth
+    },
     check(view, found, auth) {
+      if (found.source !== DPOP_SOURCE) return this.checkUnproven(auth)
       const jkt = boundThumbprint(auth.claims)
-      if (found.source !== DPOP_SOURCE) {
-        // RFC 9449 §7.2: a bound token sent as a bearer token is refused, or binding would mean nothing.
-        if (jkt !== undefined) throw new AuthError('invalid_token', 'The token is DPoP-bound: send it with the DPoP scheme and a proof')
-        if (mode === 'required') throw new AuthError('invalid_token', 'Only DPoP-bound tokens are accepted')
-        return auth
-      }
       if (jkt === undefined) throw new AuthError('invalid_token', 'The token sent with the DPoP scheme is not DPoP-bound')
       const proof = readProofHeader(view, maxProofLength)
       if (typeof proof !== 'string') refuseProof(proof.reason)
