@@ -43,6 +43,24 @@ describe('gateway with DPoP', () => {
     expect(((await replay.json()) as { error: string }).error).to.equal('invalid_dpop_proof')
   })
 
+  it('stripCredentials removes the DPoP proof with the Authorization header', async () => {
+    const stripping = await startProxy({
+      target: upstream.url,
+      stripCredentials: true,
+      auth: { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: { secrets: { 'kid-1': SECRET } }, dpop: { mode: 'required' } },
+    })
+    try {
+      const htu = `${stripping.url}/api/items`
+      const ok = await fetch(htu, { headers: { authorization: `DPoP ${token}`, dpop: await proof(key, { htm: 'GET', htu, token }) } })
+      expect(ok.status).to.equal(200)
+      const seen = (await ok.json()) as { headers: Record<string, string> }
+      expect(seen.headers).to.not.have.property('authorization')
+      expect(seen.headers).to.not.have.property('dpop')
+    } finally {
+      await stripping.close()
+    }
+  })
+
   it('WebSocket: the proof is checked at the upgrade (the gateway and its ws handler spend it once), with the same nonces', async () => {
     const url = `${gw.wsUrl}/live`
     const asked = await refusal(url, { headers: { authorization: `DPoP ${token}`, dpop: await proof(key, { htm: 'GET', htu: url, token }) } })

@@ -161,6 +161,13 @@ describe('DPoP (RFC 9449) in the authenticator', () => {
       })
     }
 
+    it('maxProofLength bounds the DPoP header, checked before any decoding', async () => {
+      const v = await dpopView()
+      const length = (v.headers.dpop as string).length
+      await refusal(authenticatorWith({ mode: 'required', maxProofLength: length - 1 }).authenticator.authenticate(v), 'invalid_dpop_proof')
+      expect((await authenticatorWith({ mode: 'required', maxProofLength: length }).authenticator.authenticate(v))?.source).to.equal('dpop')
+    })
+
     it('reused jti', async () => {
       const { authenticator } = authenticatorWith({ mode: 'required' })
       const v = await dpopView()
