@@ -6,7 +6,7 @@ import { machine } from './lib/machine.js'
 import { render } from './lib/report.js'
 import { loadCore, loadExpress, loadFastify, loadKoa } from './lib/hivegate.js'
 
-const PARTS = ['verify', 'http', 'jwks', 'oversize', 'ws', 'access']
+const PARTS = ['verify', 'http', 'jwks', 'oversize', 'ws', 'access', 'dpop']
 const RESULTS_JSON = fileURLToPath(new URL('results.json', import.meta.url))
 const RESULTS_MD = fileURLToPath(new URL('RESULTS.md', import.meta.url))
 const NOTES = fileURLToPath(new URL('NOTES.md', import.meta.url))
@@ -28,6 +28,7 @@ const CONFIG = {
   oversize: quick ? { rounds: 3, sliceMs: 60, warmupMs: 60 } : { rounds: 5, sliceMs: 200, warmupMs: 200 },
   ws: { connections: quick ? 1000 : 10_000, inFlight: 100 },
   access: quick ? { samples: 30, rounds: 3, sliceMs: 60 } : { samples: 200, rounds: 10, sliceMs: 150 },
+  dpop: quick ? { rounds: 3, sliceMs: 60, warmupMs: 60 } : { rounds: 10, sliceMs: 120, warmupMs: 300 },
 }
 
 async function hivegateReady() {

@@ -125,9 +125,18 @@ Redis / SQLite: **${x(a.cost.redisToSqlite)}** (IQR ${x(a.cost.redisToSqliteIqr[
   ].join('\n')
 }
 
+function dpopSection(d) {
+  return [
+    '## dpop: a DPoP-bound request against a Bearer one',
+    `authenticateSync on a fresh request view, HS256 access token (cached after the first call), ${d.rounds} interleaved rounds. ` +
+      '"cost" is time per request over the Bearer request\'s time in the same round: the proof (JWS parse, signature, claims, htu, ath) is checked on every request.',
+    table(['request', 'cost (× Bearer)', 'IQR', 'ops/s'], d.rows.map((r) => [r.label, x(r.costToBearer), `${x(r.costToBearerIqr[0])}–${x(r.costToBearerIqr[1])}`, int(r.opsPerSec.median)])),
+  ].join('\n')
+}
+
 /** Markdown for `results` (the object stored in results.json). */
 export function render(results, notesPath) {
-  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'access'].filter((p) => results[p])
+  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'access', 'dpop'].filter((p) => results[p])
   const targets = judge(results)
   const out = [
     '# Benchmark results',
@@ -144,7 +153,7 @@ export function render(results, notesPath) {
     table(['part', 'target', 'verdict', 'measured'], targets.map((t) => [t.part, t.target, t.status === 'MISSED' ? '**MISSED**' : t.status, t.measured])),
     '',
   ]
-  const sections = { verify: verifySection, http: httpSection, jwks: jwksSection, oversize: oversizeSection, ws: wsSection, access: accessSection }
+  const sections = { verify: verifySection, http: httpSection, jwks: jwksSection, oversize: oversizeSection, ws: wsSection, access: accessSection, dpop: dpopSection }
   for (const p of parts) out.push(results[p].failed ? `## ${p}\n**This part failed:** ${results[p].failed}` : sections[p](results[p]), '')
   if (notesPath && existsSync(notesPath)) out.push(readFileSync(notesPath, 'utf8').trim(), '')
   return out.join('\n')

@@ -14,3 +14,5 @@ export { createAccessAdmin, koaAccessAdmin, ACCESS_ADMIN_DEFAULTS } from './admi
 export type { AccessAdmin, AccessAdminOptions } from './admin/index.js'
 export { createRedisStore } from './redis/store.js'
 export type { RedisAccessStore, RedisStoreOptions } from './redis/store.js'
+export { createRedisReplayStore } from './redis/replay-store.js'
+export type { RedisReplayStore, RedisReplayStoreOptions } from './redis/replay-store.js'

@@ -1,3 +1,5 @@
+import { dpopChallenge, type DpopChallenge } from './dpop/challenge.js'
+
 /**
  * Every code a request can fail with. Codes are API: tests and apps match on `code`, never on
  * the message. The full list, with status and meaning, is in the core README.
@@ -12,11 +14,15 @@ export type AuthErrorCode =
   | 'origin_not_allowed'
   | 'keys_unavailable'
   | 'server_busy'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
 
 interface CodeInfo {
   status: number
   /** RFC 6750 §3.1 error attribute; undefined where the RFC says to send none. */
   rfc6750?: 'invalid_request' | 'invalid_token' | 'insufficient_scope'
+  /** RFC 9449 §7.1/§9 error attribute of the DPoP challenge. */
+  rfc9449?: 'invalid_dpop_proof' | 'use_dpop_nonce'
   /** WebSocket close code (4000 + HTTP status, as graphql-ws and others do). */
   closeCode: number
   description: string
@@ -65,6 +71,8 @@ const CODES: Readonly<Record<AuthErrorCode, CodeInfo>> = {
     description: 'The keys needed to verify the token are unavailable',
   },
   server_busy: { status: 503, closeCode: 4503, description: 'Too many pending connections' },
+  invalid_dpop_proof: { status: 401, rfc9449: 'invalid_dpop_proof', closeCode: 4401, description: 'The DPoP proof is invalid' },
+  use_dpop_nonce: { status: 401, rfc9449: 'use_dpop_nonce', closeCode: 4401, description: 'The DPoP proof must carry the server nonce' },
 }
 
 /** The codes, for documentation and validation. */
@@ -111,6 +119,8 @@ export class AuthError extends Error {
   readonly expose = true
   /** Realm of the `WWW-Authenticate` challenge; adapters set it from their options. */
   realm: string | undefined
+  /** Set by an authenticator with DPoP on (RFC 9449 §7.1): the challenge then names DPoP too. */
+  dpop: DpopChallenge | undefined
 
   /** @param description safe, client-facing text; never the token or key material. */
   constructor(code: AuthErrorCode, description?: string, options?: AuthErrorOptions) {
@@ -125,6 +135,7 @@ export class AuthError extends Error {
     this.status = info.status
     this.closeCode = info.closeCode
     this.realm = undefined
+    this.dpop = undefined
   }
 
   /** Express reads `statusCode` as well as `status`. */
@@ -140,6 +151,12 @@ export class AuthError extends Error {
   /** The RFC 6750 §3 `WWW-Authenticate` value, or undefined for non-401/403 codes. */
   get wwwAuthenticate(): string | undefined {
     if (this.status !== 401 && this.status !== 403 && this.status !== 400) return undefined
+    const info = CODES[this.code]
+    if (this.dpop !== undefined || info.rfc9449 !== undefined) {
+      const realm = this.realm === undefined ? undefined : realmAttribute(this.realm)
+      const error = info.rfc9449 ?? info.rfc6750
+      return dpopChallenge(this.dpop, realm, error, error === undefined ? undefined : descriptionAttribute(this.message))
+    }
     const parts: string[] = []
     if (this.realm !== undefined) parts.push(`realm="${realmAttribute(this.realm)}"`)
     const error = this.rfc6750Error
@@ -157,7 +174,10 @@ export class AuthError extends Error {
    */
   get headers(): Record<string, string> {
     const value = this.wwwAuthenticate
-    return value === undefined ? { ...REFUSAL_HEADERS } : { ...REFUSAL_HEADERS, 'WWW-Authenticate': value }
+    const headers: Record<string, string> = value === undefined ? { ...REFUSAL_HEADERS } : { ...REFUSAL_HEADERS, 'WWW-Authenticate': value }
+    // RFC 9449 §8.1/§9: the nonce the next proof must carry.
+    if (this.dpop?.nonce !== undefined) headers['DPoP-Nonce'] = this.dpop.nonce
+    return headers
   }
 
   /** The JSON body every adapter answers with. */

@@ -1,5 +1,6 @@
 import type { JsonWebKey, KeyObject } from 'node:crypto'
 import type { Clock } from './clock.js'
+import type { DpopOptions } from './dpop/options.js'
 import type { RequestView } from './request-view.js'
 
 /** JWS algorithms hivegate verifies. `none` is not one of them, in any casing. */
@@ -249,6 +250,8 @@ export interface AuthenticatorOptions extends VerifierOptions, ResolverOptions {
   allowedOrigins?: OriginRule
   /** Realm of the `WWW-Authenticate` challenge. */
   realm?: string
+  /** DPoP-bound access tokens (RFC 9449): `{ mode: 'allowed' | 'required', … }`. Default off. */
+  dpop?: DpopOptions
 }
 
 /** Per-call options of {@link Authenticator.authenticate}. */
