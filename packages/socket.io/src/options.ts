@@ -1,6 +1,5 @@
 import {
   assertBoolean,
-  assertFunction,
   assertOneOf,
   assertPlainObject,
   assertPositiveInteger,
@@ -109,7 +108,8 @@ export function resolveOptions(options: SocketAuthOptions): ResolvedOptions {
   }
   if (options.quarantine !== undefined) assertBoolean('quarantine', options.quarantine)
   if (options.unlistedEvents !== undefined) assertOneOf('unlistedEvents', options.unlistedEvents, ['allow', 'deny'] as const)
-  if (options.onTrusted !== undefined) assertFunction('onTrusted', options.onTrusted as unknown)
+  const onTrusted = options.onTrusted
+  if (onTrusted !== undefined && typeof onTrusted !== 'function') throw optionTypeError('onTrusted', 'a function', onTrusted)
   const events = eventTable(options.events)
   return {
     authenticator: buildAuthenticator(options),
@@ -117,6 +117,6 @@ export function resolveOptions(options: SocketAuthOptions): ResolvedOptions {
     quarantine: options.quarantine === true,
     events,
     denyUnlisted: options.unlistedEvents === 'deny',
-    onTrusted: options.onTrusted,
+    onTrusted,
   }
 }
