@@ -117,6 +117,6 @@ export function resolveOptions(options: SocketAuthOptions): ResolvedOptions {
     quarantine: options.quarantine === true,
     events,
     denyUnlisted: options.unlistedEvents === 'deny',
-    onTrusted,
+    onTrusted: onTrusted as ResolvedOptions['onTrusted'],
   }
 }
