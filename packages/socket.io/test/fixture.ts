@@ -121,12 +121,16 @@ export function refused(client: ClientSocket): Promise<Error & { data?: { error:
   })
 }
 
-/** Resolves with the `hivegate:error` payload and the disconnect reason that follows it. */
+/** Resolves with the last `hivegate:error` payload before the disconnect, and its reason. */
 export function disconnectedWith(client: ClientSocket): Promise<{ error: unknown; reason: string }> {
   return new Promise((resolve) => {
     let error: unknown
-    client.once('hivegate:error', (payload: unknown) => (error = payload))
-    client.once('disconnect', (reason: string) => resolve({ error, reason }))
+    const onError = (payload: unknown): unknown => (error = payload)
+    client.on('hivegate:error', onError)
+    client.once('disconnect', (reason: string) => {
+      client.off('hivegate:error', onError)
+      resolve({ error, reason })
+    })
   })
 }
 
