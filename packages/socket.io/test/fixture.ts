@@ -46,13 +46,18 @@ export function tokenAt(clock: ManualClock, claims: Record<string, unknown> = {}
   return mint({ key: secret, kid: 'kid-1', now: Math.floor(clock.now() / 1000), claims })
 }
 
-/** Starts the fixture; `options` are added to the fixture's verifier options. */
-export async function startIo(options: Partial<SocketAuthOptions> = {}): Promise<Fixture> {
+/**
+ * Starts the fixture. `options` are added to the fixture's verifier options; a function of the
+ * clock and revocation list gives the whole options instead (e.g. a ready `authenticator`).
+ */
+export async function startIo(
+  options: Partial<SocketAuthOptions> | ((clock: ManualClock, revocations: RevocationList) => SocketAuthOptions) = {},
+): Promise<Fixture> {
   const clock = createManualClock(Date.now())
   const revocations = createRevocationList({ clock })
   const server = http.createServer()
   const io = new Server(server)
-  const socketAuth = createSocketAuth({ ...verifierOptions(clock, revocations), ...options })
+  const socketAuth = createSocketAuth(typeof options === 'function' ? options(clock, revocations) : { ...verifierOptions(clock, revocations), ...options })
   io.use(socketAuth.middleware)
   const sockets: Socket[] = []
   const events: AppEvent[] = []
