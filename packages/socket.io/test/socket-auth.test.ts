@@ -1,0 +1,43 @@
+import { expect } from 'chai'
+import { connected, disconnectedWith, refused, startIo, type Fixture } from './fixture.js'
+
+describe('createSocketAuth', () => {
+  let f: Fixture
+  beforeEach(async () => (f = await startIo({ quarantine: true })))
+  afterEach(() => f.stop())
+
+  it('close() disconnects trusted and quarantined sockets with going_away, clears its timers and refuses new handshakes', async () => {
+    const trusted = await connected(f.client({ auth: { token: await f.token() } }))
+    const waiting = await connected(f.client())
+    const goneTrusted = disconnectedWith(trusted)
+    const goneWaiting = disconnectedWith(waiting)
+    f.socketAuth.close()
+    expect((await goneTrusted).error).to.include({ error: 'going_away' })
+    expect((await goneWaiting).error).to.include({ error: 'going_away' })
+    expect(f.clock.pending).to.equal(0)
+    expect((await refused(f.client({ auth: { token: await f.token() } }))).data!.error).to.equal('server_busy')
+  })
+
+  it('works over the HTTP long-polling transport too', async () => {
+    const client = await connected(f.client({ transports: ['polling'], auth: { token: await f.token() } }))
+    expect(await client.emitWithAck('chat', 'polled')).to.deep.equal({ ok: true, echo: ['polled'] })
+    const gone = disconnectedWith(client)
+    f.socketAuth.closeWhere({ subject: 'johndoe' })
+    expect((await gone).error).to.include({ error: 'closed_by_server' })
+  })
+
+  it('serves several namespaces with one middleware', async () => {
+    const admin = f.io.of('/admin')
+    admin.use(f.socketAuth.middleware)
+    const seen = new Promise<string | undefined>((resolve) => admin.on('connection', (s) => resolve(s.data.auth?.subject)))
+    const { io } = await import('socket.io-client')
+    const second = io(`${f.url}/admin`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: await f.token({ sub: 'alice' }) } })
+    try {
+      await connected(second)
+      expect(await seen).to.equal('alice')
+      expect(f.socketAuth.connections({ subject: 'alice' }).map((s) => s.nsp.name)).to.deep.equal(['/admin'])
+    } finally {
+      second.disconnect()
+    }
+  })
+})
