@@ -15,6 +15,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   express: ['core'],
   koa: ['core'],
   ws: ['core'],
+  'socket.io': ['core'],
   oauth: ['core'],
   access: ['core'],
   proxy: ['core', 'ws'],
@@ -26,6 +27,7 @@ const FRAMEWORK_VALUE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   express: [],
   koa: [],
   ws: ['ws', 'proxy'],
+  'socket.io': ['socket.io'],
   'http-proxy-middleware': ['proxy', 'cli'],
 }
 
