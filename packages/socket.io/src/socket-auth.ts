@@ -8,6 +8,14 @@ import { Registry, type ConnectionFilter } from './registry.js'
 import { SocketSession } from './session.js'
 import { connectError } from './wire.js'
 
+/**
+ * The `socket.data` hivegate writes: type a server with it (`new Server<C, S, I, SocketData>()`)
+ * and `socket.data.auth` is an AuthContext (undefined while the socket is in quarantine).
+ */
+export interface SocketData {
+  auth?: AuthContext
+}
+
 /** socket.io's namespace middleware: `io.use(fn)`. */
 export type SocketMiddleware = (socket: Socket, next: (err?: Error) => void) => void
 
