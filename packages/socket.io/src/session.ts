@@ -47,6 +47,8 @@ export class SocketSession implements Tracked {
   #timer: TimerHandle | undefined
   // Why a socket closed before socket.io connected it: told to the client once it is.
   #closing: Failure = CLOSINGS.goingAway
+  // socket.io has connected the socket: a close from now on disconnects it at once.
+  #connected = false
   readonly #clock: Clock
 
   constructor(
@@ -63,6 +65,7 @@ export class SocketSession implements Tracked {
 
   /** socket.io connected the socket (namespace 'connect', before the application's 'connection'). */
   connected(): void {
+    this.#connected = true
     if (this.state === 'closed') return void this.#disconnect(this.#closing)
     const auth = this.auth
     if (auth === undefined) {
@@ -90,10 +93,9 @@ export class SocketSession implements Tracked {
   /** Disconnects the socket (once), telling the client why with `hivegate:error`, and forgets it. */
   close(closing: Failure): void {
     if (this.state === 'closed') return
-    const connected = this.state !== 'new'
     this.#end()
     this.#closing = closing
-    if (connected) this.#disconnect(closing)
+    if (this.#connected) this.#disconnect(closing)
   }
 
   /** The socket or its transport is gone. */

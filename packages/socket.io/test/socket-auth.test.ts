@@ -40,4 +40,30 @@ describe('createSocketAuth', () => {
       second.disconnect()
     }
   })
+
+  it('disconnects a socket whose token is revoked between the handshake check and the connection', async () => {
+    f.io.use((socket, next) => {
+      f.revocations.revoke(socket.data.auth.claims.jti)
+      next()
+    })
+    const client = f.client({ auth: { token: await f.token() } })
+    const gone = disconnectedWith(client)
+    expect((await gone).error).to.include({ error: 'token_revoked' })
+    expect(f.socketAuth.connections()).to.have.length(0)
+  })
+
+  it('frees the quarantine slot and the session of a socket whose transport closes during the handshake', async () => {
+    const closedOnServer = new Promise<void>((resolve) =>
+      f.io.use((socket, next) => {
+        socket.conn.once('close', () => resolve())
+        socket.conn.close()
+        next()
+      }),
+    )
+    f.client()
+    await closedOnServer
+    expect(f.socketAuth.quarantined).to.equal(0)
+    expect(f.clock.pending).to.equal(0)
+    expect(f.sockets).to.have.length(0)
+  })
 })
