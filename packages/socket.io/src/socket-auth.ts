@@ -53,8 +53,11 @@ export function createSocketAuth(options: SocketAuthOptions): SocketAuth {
   const { authenticator, limits, quarantine, events, denyUnlisted, onTrusted } = resolveOptions(options)
   const verifier = authenticator.verifier
   const registry = new Registry(limits.maxQuarantined, verifier.revocations)
+  // Live sessions, for close(); and every session by socket, so that one closed before socket.io
+  // connected it is still found, and disconnected, when it connects.
   const sessions = new Map<Socket, SocketSession>()
-  const namespaces = new Map<Namespace, (socket: Socket) => void>()
+  const bySocket = new WeakMap<Socket, SocketSession>()
+  const namespaces = new WeakSet<Namespace>()
   const context = {
     verifier,
     limits,
@@ -71,11 +74,13 @@ export function createSocketAuth(options: SocketAuthOptions): SocketAuth {
     next(connectError(err))
   }
 
+  const onConnect = (socket: Socket): void => bySocket.get(socket)?.connected()
+
   // socket.io emits 'connect' on the namespace right before 'connection', whatever the listeners' order.
+  // The listener stays after close(): a socket admitted just before it may connect later.
   function watch(nsp: Namespace): void {
     if (namespaces.has(nsp)) return
-    const onConnect = (socket: Socket): void => sessions.get(socket)?.connected()
-    namespaces.set(nsp, onConnect)
+    namespaces.add(nsp)
     nsp.on('connect', onConnect)
   }
 
@@ -88,6 +93,7 @@ export function createSocketAuth(options: SocketAuthOptions): SocketAuth {
     }
     const session = new SocketSession(socket, context, auth)
     sessions.set(socket, session)
+    bySocket.set(socket, session)
     const gone = (): void => {
       socket.conn.off('close', gone)
       session.ended()
@@ -128,8 +134,6 @@ export function createSocketAuth(options: SocketAuthOptions): SocketAuth {
       if (closed) return
       closed = true
       registry.dispose()
-      for (const [nsp, onConnect] of namespaces) nsp.off('connect', onConnect)
-      namespaces.clear()
       for (const session of [...sessions.values()]) session.close(CLOSINGS.goingAway)
     },
   }

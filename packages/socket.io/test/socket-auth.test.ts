@@ -66,4 +66,14 @@ describe('createSocketAuth', () => {
     expect(f.clock.pending).to.equal(0)
     expect(f.sockets).to.have.length(0)
   })
+
+  it('disconnects a socket admitted just before close(), once socket.io connects it', async () => {
+    f.io.use((_socket, next) => {
+      f.socketAuth.close()
+      next()
+    })
+    const client = f.client({ auth: { token: await f.token() } })
+    const gone = disconnectedWith(client)
+    expect((await gone).error).to.include({ error: 'going_away' })
+  })
 })
