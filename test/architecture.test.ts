@@ -16,6 +16,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   koa: ['core'],
   fastify: ['core'],
   ws: ['core'],
+  'socket.io': ['core'],
   oauth: ['core'],
   access: ['core'],
   proxy: ['core', 'ws'],
@@ -29,6 +30,7 @@ const FRAMEWORK_VALUE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   fastify: [],
   'fastify-plugin': ['fastify'],
   ws: ['ws', 'proxy'],
+  'socket.io': ['socket.io'],
   'http-proxy-middleware': ['proxy', 'cli'],
 }
 

@@ -107,6 +107,18 @@ function wsSection(w) {
   return lines.join('\n')
 }
 
+function socketioSection(s) {
+  return [
+    '## socketio: connect + authenticate rate',
+    `${int(s.connections)} socket.io clients (websocket transport, ${s.inFlight} handshakes in flight) from a client process to one server process, ` +
+      `each passing its own HS256 token as \`auth: { token }\`, so every verification is a cache miss; ${s.rounds} interleaved round(s), medians.`,
+    table(['server', 'connections/s', 'vs bare socket.io'], [
+      ['bare socket.io (token ignored)', int(s.plainPerSec), '1.00×'],
+      ['hivegate `io.use()` (token verified)', int(s.hivegatePerSec), x(s.ratio)],
+    ]),
+  ].join('\n')
+}
+
 function accessSection(a) {
   const ms = (v) => (Number.isFinite(v) ? v.toFixed(1) : '—')
   return [
@@ -136,7 +148,7 @@ function dpopSection(d) {
 
 /** Markdown for `results` (the object stored in results.json). */
 export function render(results, notesPath) {
-  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'access', 'dpop'].filter((p) => results[p])
+  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'socketio', 'access', 'dpop']
   const targets = judge(results)
   const out = [
     '# Benchmark results',
@@ -153,7 +165,7 @@ export function render(results, notesPath) {
     table(['part', 'target', 'verdict', 'measured'], targets.map((t) => [t.part, t.target, t.status === 'MISSED' ? '**MISSED**' : t.status, t.measured])),
     '',
   ]
-  const sections = { verify: verifySection, http: httpSection, jwks: jwksSection, oversize: oversizeSection, ws: wsSection, access: accessSection, dpop: dpopSection }
+  const sections = { verify: verifySection, http: httpSection, jwks: jwksSection, oversize: oversizeSection, ws: wsSection, socketio: socketioSection, access: accessSection, dpop: dpopSection }
   for (const p of parts) out.push(results[p].failed ? `## ${p}\n**This part failed:** ${results[p].failed}` : sections[p](results[p]), '')
   if (notesPath && existsSync(notesPath)) out.push(readFileSync(notesPath, 'utf8').trim(), '')
   return out.join('\n')
