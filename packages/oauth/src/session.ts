@@ -1,4 +1,4 @@
-import { createSigner, parseDuration, systemClock, type Algorithm, type Claims, type Clock, type SecretInput } from '@hivegate/core'
+import { DEFAULT_COOKIE_NAME, createSigner, parseDuration, systemClock, type Algorithm, type Claims, type Clock, type SecretInput } from '@hivegate/core'
 import type { JsonWebKey, KeyObject } from 'node:crypto'
 import { LoginError } from './errors.js'
 import { isCookieName, serializeCookie } from './cookies.js'
@@ -33,7 +33,7 @@ export interface SessionIssuer {
 }
 
 /** Session defaults, in one place. */
-export const SESSION_DEFAULTS = Object.freeze({ ttl: '1h', cookieName: 'hg_token' })
+export const SESSION_DEFAULTS = Object.freeze({ ttl: '1h', cookieName: DEFAULT_COOKIE_NAME })
 
 /** Validates `options` once and builds the issuer; `secure` marks the cookie Secure. */
 export function createSessionIssuer(options: SessionOptions | undefined, secure: boolean, clock: Clock = systemClock): SessionIssuer {

@@ -18,9 +18,5 @@ export function forwardCloseCode(code: number, abnormal: number): number {
   return abnormal
 }
 
-/** A close reason that fits a close frame (≤ 123 bytes of UTF-8). */
-export function closeReason(reason: string | Buffer): string {
-  let text = typeof reason === 'string' ? reason : reason.toString('utf8')
-  while (Buffer.byteLength(text) > 123) text = text.slice(0, -1)
-  return text
-}
+// One rule for close reasons, @hivegate/ws's: cut to 123 bytes on a character boundary.
+export { closeReason } from '@hivegate/ws'

@@ -63,6 +63,11 @@ export class SocketSession implements Tracked {
     if (handshakeAuth !== undefined) socket.data.auth = handshakeAuth
   }
 
+  /** The registry's key: the socket. */
+  get handle(): Socket {
+    return this.socket
+  }
+
   /** socket.io connected the socket (namespace 'connect', before the application's 'connection'). */
   connected(): void {
     this.#connected = true

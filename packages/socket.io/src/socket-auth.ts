@@ -1,10 +1,11 @@
-import { AuthError, incomingMessageView, isAuthError } from '@hivegate/core'
+import { AuthError, createConnectionRegistry, incomingMessageView, isAuthError } from '@hivegate/core'
 import type { AuthContext } from '@hivegate/core'
 import type { Namespace, Socket } from 'socket.io'
 import { CLOSINGS } from './closings.js'
 import type { HandshakeView } from './handshake-source.js'
 import { resolveOptions, type SocketAuthOptions } from './options.js'
-import { Registry, type ConnectionFilter } from './registry.js'
+import type { ConnectionFilter } from './registry.js'
+import type { Failure } from './wire.js'
 import { SocketSession } from './session.js'
 import { connectError } from './wire.js'
 
@@ -52,7 +53,7 @@ export interface SocketAuth {
 export function createSocketAuth(options: SocketAuthOptions): SocketAuth {
   const { authenticator, limits, quarantine, events, denyUnlisted, onTrusted } = resolveOptions(options)
   const verifier = authenticator.verifier
-  const registry = new Registry(limits.maxQuarantined, verifier.revocations)
+  const registry = createConnectionRegistry<Socket, Failure>({ maxQuarantined: limits.maxQuarantined, revocations: verifier.revocations })
   // Live sessions, for close(); and every session by socket, so that one closed before socket.io
   // connected it is still found, and disconnected, when it connects.
   const sessions = new Map<Socket, SocketSession>()

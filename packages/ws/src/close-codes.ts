@@ -30,8 +30,12 @@ export const CLOSINGS = Object.freeze({
 
 const MAX_REASON_BYTES = 123
 
-/** Cuts a close reason to the 123 bytes a close frame allows (RFC 6455 §5.5), on a character boundary. */
-export function closeReason(text: string): string {
+/**
+ * Cuts a close reason to the 123 bytes a close frame allows (RFC 6455 §5.5), on a character
+ * boundary. A Buffer (a reason as ws reports it) is read as UTF-8 first.
+ */
+export function closeReason(reason: string | Buffer): string {
+  const text = typeof reason === 'string' ? reason : reason.toString('utf8')
   if (Buffer.byteLength(text) <= MAX_REASON_BYTES) return text
   let out = ''
   for (const ch of text) {

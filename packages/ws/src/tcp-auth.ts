@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events'
 import type { Server, Socket } from 'node:net'
-import { AuthError } from '@hivegate/core'
+import { AuthError, createConnectionRegistry } from '@hivegate/core'
 import type { AuthContext, Clock } from '@hivegate/core'
 import { CLOSINGS, closeReason, type Closing } from './close-codes.js'
 import { LineReader } from './line-reader.js'
 import { positiveInteger, resolveConnectionOptions, type ConnectionAuthOptions } from './options.js'
-import { Registry, type ConnectionFilter } from './registry.js'
+import type { ConnectionFilter } from './registry.js'
 import { Session } from './session.js'
 import type { AuthProtocol } from './wire.js'
 
@@ -113,7 +113,7 @@ export function attachTcpAuth(server: Server, options: TcpAuthOptions): TcpAuth 
     options?.closeTimeout === undefined ? DEFAULT_CLOSE_TIMEOUT : positiveInteger('closeTimeout', options.closeTimeout)
   const { authenticator, protocol, limits } = resolveConnectionOptions(options, ['authMessage'])
   const verifier = authenticator.verifier
-  const registry = new Registry<TcpConnection>(limits.maxQuarantined, verifier.revocations)
+  const registry = createConnectionRegistry<TcpConnection, Closing>({ maxQuarantined: limits.maxQuarantined, revocations: verifier.revocations })
   const sessions = new Set<Session<TcpConnection>>()
   const events = new EventEmitter() as TcpAuth
   let closed = false
@@ -164,7 +164,7 @@ export function attachTcpAuth(server: Server, options: TcpAuthOptions): TcpAuth 
     authOf: (conn: TcpConnection) => registry.authOf(conn),
     connections: (filter?: ConnectionFilter) => registry.list(filter),
     closeWhere: (filter: ConnectionFilter, reason?: string) =>
-      registry.closeWhere(filter, reason === undefined ? undefined : { ...CLOSINGS.closedByServer, message: closeReason(reason) }),
+      registry.closeWhere(filter, reason === undefined ? CLOSINGS.closedByServer : { ...CLOSINGS.closedByServer, message: closeReason(reason) }),
     close() {
       if (closed) return
       closed = true

@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { AuthError, incomingMessageView, isAuthError, writeAuthError } from '@hivegate/core'
+import { AuthError, createConnectionRegistry, incomingMessageView, isAuthError, writeAuthError } from '@hivegate/core'
 import type { AuthContext, BuiltInSourceName, TokenSource } from '@hivegate/core'
 import type { WebSocket, WebSocketServer } from 'ws'
 import { adopt } from './adopt.js'
 import { CLOSINGS, closeReason } from './close-codes.js'
 import { resolveConnectionOptions, type ConnectionAuthOptions } from './options.js'
-import { Registry, type ConnectionFilter } from './registry.js'
+import type { Closing } from './close-codes.js'
+import type { ConnectionFilter } from './registry.js'
 import type { Session } from './session.js'
 import { hideTokenProtocols, subprotocolSource } from './subprotocol.js'
 
@@ -73,7 +74,7 @@ export function createUpgradeHandler(wss: WebSocketServer, options: WsAuthOption
   const { authenticator, protocol, limits } = resolveConnectionOptions(options, sources)
   const requireCredentials = options.requireCredentialsAtUpgrade === true
   const verifier = authenticator.verifier
-  const registry = new Registry<WebSocket>(limits.maxQuarantined, verifier.revocations)
+  const registry = createConnectionRegistry<WebSocket, Closing>({ maxQuarantined: limits.maxQuarantined, revocations: verifier.revocations })
   const quarantined = new Set<Session<WebSocket>>()
   const restoreProtocols = prefix === undefined ? () => {} : hideTokenProtocols(wss, prefix)
   const context = { verifier, protocol, limits, registry }

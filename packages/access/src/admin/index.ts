@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { AuthError, isAuthError, systemClock, writeAuthError, type Clock, type OriginRule, type Verifier } from '@hivegate/core'
+import { AuthError, DEFAULT_COOKIE_NAME, isAuthError, systemClock, writeAuthError, type Clock, type OriginRule, type Verifier } from '@hivegate/core'
 import { AccessError } from '../errors.js'
 import type { AccessRegistry } from '../registry.js'
 import { answerApi } from './api.js'
@@ -31,7 +31,7 @@ export interface AccessAdmin {
   handle(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void
 }
 
-export const ACCESS_ADMIN_DEFAULTS = Object.freeze({ path: '/hivegate/access', realm: 'hivegate', loginCookie: 'hg_token' })
+export const ACCESS_ADMIN_DEFAULTS = Object.freeze({ path: '/hivegate/access', realm: 'hivegate', loginCookie: DEFAULT_COOKIE_NAME })
 const ADMIN_COOKIE = 'hg_admin'
 
 function string(value: unknown, name: string, rule: RegExp): string {
