@@ -2,23 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import type { Duplex } from 'node:stream'
-import {
-  AuthError,
-  createAuthenticator,
-  isPreflight,
-  writeAuthError,
-  type AuthContext,
-  type Authenticator,
-} from '@hivegate/core'
+import { AuthError, RESOLVER_DEFAULTS, writeAuthError, type AuthContext, type Authenticator } from '@hivegate/core'
 import type { WsAuth } from '@hivegate/ws'
 import { createProxyMiddleware, loggerPlugin, proxyEventsPlugin, type Plugin } from 'http-proxy-middleware'
 import { removeQueryParameter, resolveStripCredentials, stripCredentials } from './credentials.js'
 import { identityHeaderValues, removeSpoofedHeaders, resolveIdentityHeaders } from './identity.js'
+import { createProxyGate } from './gate.js'
 import { resolveProxyOptions, type AuthProxyOptions } from './options.js'
 import { enforceRule } from './rules.js'
 import { compileRoutes, matchRoute } from './routes.js'
 import { answerUpstreamError, timeoutError } from './upstream-errors.js'
-import { asAuthError, normaliseFraming, viewOf } from './request.js'
+import { normaliseFraming, viewOf } from './request.js'
 import { filterUpstreamResponse } from './response-headers.js'
 import { grantContinue } from './continue.js'
 import { createWsGateway } from './ws-gateway.js'
@@ -64,9 +58,10 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
   const routes = compileRoutes(options.routes)
   const names = resolveIdentityHeaders(options.identityHeaders)
   const strip = resolveStripCredentials(options.stripCredentials)
-  const authenticator = createAuthenticator(options.auth)
-  const cookieName = options.auth.cookieName ?? 'hg_token'
-  const queryParameter = options.auth.queryParameter ?? 'token'
+  const gate = createProxyGate(options, resolved)
+  const { authenticator } = gate
+  const cookieName = options.auth.cookieName ?? RESOLVER_DEFAULTS.cookieName
+  const queryParameter = options.auth.queryParameter ?? RESOLVER_DEFAULTS.queryParameter
   const responseFilter = { names, cookieName, passAuthCookie: resolved.upstreamAuthCookie === 'pass' }
   const identities = new WeakMap<IncomingMessage, AuthContext>()
   const agent = resolved.target.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })
@@ -101,8 +96,8 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
       normaliseFraming(req.headers)
       const match = matchRoute(routes, req.method, req.url)
       const view = viewOf(req)
-      if (match.rule?.public !== true && !(resolved.passPreflight && isPreflight(view))) {
-        const auth = await authenticator.authenticate(view)
+      if (match.rule?.public !== true && !gate.skips(view)) {
+        const auth = await gate.authenticate(req, view)
         enforceRule(match, auth)
         if (auth !== undefined) identities.set(req, auth)
       }
@@ -110,9 +105,9 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
       if (strip.query && req.url !== undefined) req.url = removeQueryParameter(req.url, queryParameter)
       grantContinue(req, res)
     } catch (err) {
-      const authError = asAuthError(err)
-      if (authError !== undefined) writeAuthError(res, authError)
-      else if (next !== undefined) next(err)
+      const refusal = gate.refusal(err)
+      if (refusal.kind === 'respond') writeAuthError(res, refusal.error)
+      else if (next !== undefined) next(refusal.error)
       else if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal_error"}')
       return
     }
@@ -121,7 +116,7 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
 
   const websockets = resolved.websocket === false
     ? undefined
-    : createWsGateway({ ...resolved, websocket: resolved.websocket, routes, names, strip, cookieName, queryParameter, authenticator, auth: options.auth })
+    : createWsGateway({ ...resolved, websocket: resolved.websocket, routes, names, strip, cookieName, queryParameter, authenticator })
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (websockets !== undefined) return websockets.upgrade(req, socket, head)

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import type { AuthenticatorOptions, Authenticator } from '@hivegate/core'
 import type { IdentityHeaders } from './identity.js'
 
 // Hop-by-hop and handshake headers: the upstream WebSocket client makes its own.
@@ -23,14 +22,4 @@ export function upstreamWebSocketUrl(target: URL, requestUrl: string | undefined
   const scheme = target.protocol === 'https:' ? 'wss:' : 'ws:'
   const base = target.pathname.endsWith('/') ? target.pathname.slice(0, -1) : target.pathname
   return `${scheme}//${target.host}${base}${requestUrl ?? '/'}`
-}
-
-const RESOLVER_AND_ADAPTER_KEYS = ['sources', 'cookieName', 'queryParameter', 'allowedOrigins', 'realm', 'dpop'] as const
-
-/** Options for `@hivegate/ws`: the caller's quarantine options plus the gateway's own verifier and resolver settings. */
-export function wsAuthOptions(auth: AuthenticatorOptions, authenticator: Authenticator, quarantine: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...quarantine }
-  for (const key of RESOLVER_AND_ADAPTER_KEYS) if (auth[key] !== undefined) out[key] = auth[key]
-  out.verifier = authenticator.verifier
-  return out
 }

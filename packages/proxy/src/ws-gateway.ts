@@ -1,15 +1,15 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { AuthError, writeAuthError, type AuthContext, type Authenticator, type AuthenticatorOptions } from '@hivegate/core'
+import { AuthError, writeAuthError, type AuthContext, type Authenticator } from '@hivegate/core'
 import { createUpgradeHandler, type WsAuth } from '@hivegate/ws'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { asAuthError, viewOf } from './request.js'
+import { asAuthError } from './request.js'
 import { removeQueryParameter, stripCredentials, type CredentialStripping } from './credentials.js'
 import { identityHeaderValues, removeSpoofedHeaders, type IdentityHeaders } from './identity.js'
 import type { ResolvedProxyOptions } from './options.js'
 import { enforceRule } from './rules.js'
 import { matchRoute, type CompiledRoute, type RouteMatch } from './routes.js'
-import { upstreamHeaders, upstreamWebSocketUrl, wsAuthOptions } from './upstream-request.js'
+import { upstreamHeaders, upstreamWebSocketUrl } from './upstream-request.js'
 import { relayWebSocket } from './ws-relay.js'
 
 /** What the WebSocket side shares with the HTTP side of one gateway. */
@@ -20,9 +20,11 @@ export interface WsGatewayContext extends ResolvedProxyOptions {
   strip: CredentialStripping
   cookieName: string
   queryParameter: string
+  /** The gateway's one authenticator: HTTP requests and upgrades are checked by it, each once. */
   authenticator: Authenticator
-  auth: AuthenticatorOptions
 }
+
+const NO_MATCH: RouteMatch = Object.freeze({ rule: undefined, params: {} })
 
 /** The upgrade hook, the `@hivegate/ws` handle, and shutdown. */
 export interface WsGateway {
@@ -41,7 +43,14 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
   const relays = new Set<() => void>()
   const matches = new WeakMap<IncomingMessage, RouteMatch>()
   const wss = new WebSocketServer({ noServer: true, maxPayload: websocket.maxMessageSize, perMessageDeflate: false })
-  const wsAuth = createUpgradeHandler(wss, wsAuthOptions(ctx.auth, authenticator, websocket.quarantine))
+  const wsAuth = createUpgradeHandler(wss, {
+    ...websocket.quarantine,
+    authenticator,
+    // Verified once, by the handler: the route rule is checked on its AuthContext, still before the upgrade.
+    beforeUpgrade(req, auth) {
+      if (auth !== undefined) enforceRule(matches.get(req) ?? NO_MATCH, auth)
+    },
+  })
 
   function startRelay(client: WebSocket, req: IncomingMessage, auth: AuthContext | undefined): void {
     const headers = upstreamHeaders(req.headers, names)
@@ -65,7 +74,7 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
     if (relays.size >= websocket.maxRelays) return void client.close(1013, 'Too many connections')
     const auth = wsAuth.authOf(client)
     try {
-      enforceRule(matches.get(req) ?? { rule: undefined, params: {} }, auth)
+      enforceRule(matches.get(req) ?? NO_MATCH, auth)
     } catch (err) {
       const e = asAuthError(err)
       client.close(e?.closeCode ?? 1008, e?.message ?? '')
@@ -74,18 +83,13 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
     startRelay(client, req, auth)
   })
 
-  async function check(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  function route(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     removeSpoofedHeaders(req, names)
     if (relays.size >= websocket.maxRelays) throw new AuthError('server_busy', 'Too many connections')
     const match = matchRoute(ctx.routes, 'GET', req.url)
     if (match.rule?.public === true) {
       wss.handleUpgrade(req, socket, head, (client) => startRelay(client, req, undefined))
       return
-    }
-    const view = viewOf(req)
-    if (authenticator.resolve(view) !== null) {
-      // Refuse with 401/403 before upgrading; the ws handler verifies again (a cache hit).
-      enforceRule(match, await authenticator.authenticate(view, { checkOrigin: 'always' }))
     }
     matches.set(req, match)
     wsAuth.handleUpgrade(req, socket, head)
@@ -95,11 +99,13 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
     ws: wsAuth,
     upgrade(req, socket, head) {
       socket.on('error', () => socket.destroy())
-      check(req, socket, head).catch((err: unknown) => {
+      try {
+        route(req, socket, head)
+      } catch (err) {
         const authError = asAuthError(err)
         if (authError !== undefined) writeAuthError(socket, authError)
         else socket.destroy()
-      })
+      }
     },
     async close() {
       for (const end of [...relays]) end()

@@ -48,6 +48,7 @@ const OWN_KEYS = [
   'protocol',
   'requireCredentialsAtUpgrade',
   'subprotocolTokenPrefix',
+  'beforeUpgrade',
   'maxLineLength',
   'closeTimeout',
   ...Object.keys(DEFAULT_LIMITS),

@@ -20,6 +20,14 @@ export interface WsAuthOptions extends ConnectionAuthOptions {
    * (e.g. `'bearer.'`); the server answers another offered protocol, never the token one.
    */
   subprotocolTokenPrefix?: string
+  /**
+   * Runs once the upgrade is authenticated and before anything is upgraded, with the AuthContext
+   * (undefined for a connection that will wait in quarantine). Throwing (or rejecting with) an
+   * AuthError refuses the upgrade with its status, e.g. a route rule the token does not meet; any
+   * other error destroys the socket. Lets a server that routes upgrades itself (a gateway) check
+   * them without authenticating a second time.
+   */
+  beforeUpgrade?: (req: IncomingMessage, auth: AuthContext | undefined) => void | Promise<void>
 }
 
 /** The authenticated WebSocket connections of one WebSocketServer. */
@@ -73,6 +81,8 @@ export function createUpgradeHandler(wss: WebSocketServer, options: WsAuthOption
   if (prefix !== undefined) sources.push(subprotocolSource(prefix))
   const { authenticator, protocol, limits } = resolveConnectionOptions(options, sources)
   const requireCredentials = options.requireCredentialsAtUpgrade === true
+  const { beforeUpgrade } = options
+  if (beforeUpgrade !== undefined && typeof beforeUpgrade !== 'function') throw new TypeError('"beforeUpgrade" must be a function')
   const verifier = authenticator.verifier
   const registry = createConnectionRegistry<WebSocket, Closing>({ maxQuarantined: limits.maxQuarantined, revocations: verifier.revocations })
   const quarantined = new Set<Session<WebSocket>>()
@@ -105,7 +115,26 @@ export function createUpgradeHandler(wss: WebSocketServer, options: WsAuthOption
     })
   }
 
-  const swallow = (): void => {}
+  // The caller's last word before the upgrade; its AuthError refuses, anything else cuts the socket.
+  function admit(req: IncomingMessage, socket: Duplex, head: Buffer, auth: AuthContext | undefined): void {
+    if (beforeUpgrade === undefined) return upgrade(req, socket, head, auth)
+    socket.on('error', swallow)
+    new Promise<void>((resolve) => resolve(beforeUpgrade(req, auth))).then(
+      () => {
+        socket.off('error', swallow)
+        if (socket.destroyed || closed) return void socket.destroy()
+        upgrade(req, socket, head, auth)
+      },
+      (err: unknown) => {
+        socket.off('error', swallow)
+        if (socket.destroyed) return
+        if (isAuthError(err)) reject(socket, err)
+        else socket.destroy()
+      },
+    )
+  }
+
+  function swallow(): void {}
   return {
     handleUpgrade(req, socket, head) {
       if (closed) {
@@ -118,13 +147,13 @@ export function createUpgradeHandler(wss: WebSocketServer, options: WsAuthOption
           socket.off('error', swallow)
           if (socket.destroyed || closed) return void socket.destroy()
           if (auth === undefined && requireCredentials) return reject(socket, new AuthError('credentials_required'))
-          upgrade(req, socket, head, auth)
+          admit(req, socket, head, auth)
         },
         (err: unknown) => {
           socket.off('error', swallow)
           if (socket.destroyed) return
           if (isAuthError(err) && err.code === 'credentials_required' && !requireCredentials) {
-            return upgrade(req, socket, head, undefined)
+            return admit(req, socket, head, undefined)
           }
           reject(socket, isAuthError(err) ? err : new AuthError('invalid_token', undefined, { cause: err }))
         },
