@@ -1,3 +1,5 @@
+import { parseCookies } from '@hivegate/core'
+
 /** Attributes of a cookie hivegate sets. */
 export interface CookieAttributes {
   path: string
@@ -24,17 +26,11 @@ export function serializeCookie(name: string, value: string, attributes: CookieA
   return text
 }
 
-/** Cookies of a `Cookie` header; the first of a repeated name wins; malformed pairs are skipped. */
+// A login reads a few small cookies of its own: a longer header is not parsed at all.
+const MAX_COOKIE_HEADER = 16384
+
+/** Cookies of a `Cookie` header (core's parser); the first of a repeated name wins; malformed pairs are skipped. */
 export function parseCookieHeader(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>
-  if (header === undefined || header.length > 16384) return out
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq < 0) continue
-    const name = part.slice(0, eq).trim()
-    let value = part.slice(eq + 1).trim()
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1)
-    if (name !== '' && !(name in out)) out[name] = value
-  }
-  return out
+  if (header === undefined || header.length > MAX_COOKIE_HEADER) return Object.create(null) as Record<string, string>
+  return parseCookies(header)
 }
