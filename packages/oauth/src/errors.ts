@@ -64,9 +64,13 @@ const STATUS: Readonly<Record<LoginErrorCode, [number, string]>> = {
 /** The codes, for documentation and validation. */
 export const LOGIN_ERROR_CODES = Object.freeze(Object.keys(STATUS) as LoginErrorCode[])
 
+// Like core's AuthError: a refusal is about one browser's login, no cache may keep it.
+const REFUSAL_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Cache-Control': 'no-store' })
+
 /**
- * Why a login step failed. Renders like core's AuthError (`status`, `expose`, `toJSON`), and is
- * turned into a response by the login handlers themselves: it never sets a cookie.
+ * Why a login step failed. Renders like core's AuthError (`status`/`statusCode`, `headers` with
+ * `Cache-Control: no-store`, `expose`, `toJSON`), so a host that renders it itself answers the
+ * same; the login handlers turn it into a response themselves, and it never sets a cookie.
  *
  * @example
  * ```ts
@@ -91,6 +95,11 @@ export class LoginError extends Error {
     return this.status
   }
 
+  /** Headers every answer to it carries: `Cache-Control: no-store`, and `Allow` for a 405. */
+  get headers(): Record<string, string> {
+    return this.status === 405 ? { ...REFUSAL_HEADERS, Allow: 'GET, POST' } : { ...REFUSAL_HEADERS }
+  }
+
   toJSON(): { error: LoginErrorCode; error_description: string } {
     return { error: this.code, error_description: this.message }
   }
@@ -103,6 +112,6 @@ export function isLoginError(value: unknown): value is LoginError {
     value !== null &&
     (value as { name?: unknown }).name === 'LoginError' &&
     typeof (value as { code?: unknown }).code === 'string' &&
-    (value as { code: string }).code in STATUS
+    Object.hasOwn(STATUS, (value as { code: string }).code)
   )
 }

@@ -109,7 +109,7 @@ export function escapeHtml(text: string): string {
 export function errorResponse(err: unknown, req: FlowRequest): FlowResponse {
   const error = isLoginError(err) ? err : new LoginError('server_error')
   const accept = String(req.headers.accept ?? '')
-  const headers: Record<string, string> = error.status === 405 ? { Allow: 'GET, POST' } : {}
+  const headers = error.headers
   if (accept.includes('text/html')) {
     const html = `<!doctype html><meta charset="utf-8"><title>Login failed</title><h1>Login failed</h1><p>${escapeHtml(error.message)}</p><p><code>${error.code}</code></p>`
     return page(error.status, html, { ...headers, 'Content-Security-Policy': "default-src 'none'" })
