@@ -1,5 +1,7 @@
-import { createAuthenticator } from '@hivegate/core'
+import { assertPlainObject, createAuthenticator } from '@hivegate/core'
 import type { Authenticator, AuthenticatorOptions, BuiltInSourceName, TokenSource } from '@hivegate/core'
+import type { TcpAuthOptions } from './tcp-auth.js'
+import type { WsAuthOptions } from './upgrade.js'
 import { hivekitProtocol, type AuthProtocol } from './wire.js'
 
 /** Bounds on what an unauthenticated peer may cost; each closes the connection when crossed. */
@@ -23,6 +25,11 @@ export interface ConnectionAuthOptions extends AuthenticatorOptions, QuarantineL
    * connections close at the `validUntil` its verifier gives each token.
    */
   authenticator?: Authenticator
+  /**
+   * The resolver, verifier and origin options as one group (what `@hivegate/proxy` calls `auth`),
+   * instead of beside the quarantine options; excludes `authenticator` and the flat ones.
+   */
+  auth?: AuthenticatorOptions
   /** Auth-message parser and reply format. Default {@link hivekitProtocol}. */
   protocol?: AuthProtocol
 }
@@ -43,7 +50,11 @@ export interface ResolvedConnectionOptions {
   readonly limits: Readonly<Required<QuarantineLimits>>
 }
 
-const OWN_KEYS = [
+/** This package's own option names: everything else in the flat bag is the authenticator's. */
+type OwnKey = Exclude<keyof WsAuthOptions | keyof TcpAuthOptions, keyof AuthenticatorOptions>
+
+const OWN_KEY_LIST = [
+  'auth',
   'authenticator',
   'protocol',
   'requireCredentialsAtUpgrade',
@@ -51,8 +62,19 @@ const OWN_KEYS = [
   'beforeUpgrade',
   'maxLineLength',
   'closeTimeout',
-  ...Object.keys(DEFAULT_LIMITS),
-]
+  'quarantineTimeout',
+  'maxAuthAttempts',
+  'maxMessageSize',
+  'maxIgnoredMessages',
+  'maxQuarantined',
+] as const satisfies readonly OwnKey[]
+// A new option missing from the list fails to compile here, so the split cannot drift from the types.
+const listsEveryOwnKey: [Exclude<OwnKey, (typeof OWN_KEY_LIST)[number]>] extends [never] ? true : never = true
+const OWN_KEYS: readonly string[] = listsEveryOwnKey && OWN_KEY_LIST
+
+function firstAuthenticatorKey(options: ConnectionAuthOptions): string | undefined {
+  return Object.keys(options).find((key) => !OWN_KEYS.includes(key) && (options as Record<string, unknown>)[key] !== undefined)
+}
 
 /** Throws a RangeError naming `name` unless `value` is a positive safe integer. */
 export function positiveInteger(name: string, value: unknown): number {
@@ -88,7 +110,14 @@ export function resolveConnectionOptions(
   }
   const protocol = options.protocol === undefined ? hivekitProtocol : checkProtocol(options.protocol)
   let authenticator = options.authenticator
-  if (authenticator === undefined) {
+  const group = options.auth
+  if (group !== undefined) {
+    assertPlainObject('auth', group as unknown)
+    if (authenticator !== undefined) throw new TypeError('"auth" cannot be combined with "authenticator"')
+    const flat = firstAuthenticatorKey(options)
+    if (flat !== undefined) throw new TypeError(`"${flat}" cannot be combined with "auth"; put it inside "auth"`)
+    authenticator = createAuthenticator({ ...group, sources: group.sources ?? sources, optional: true })
+  } else if (authenticator === undefined) {
     const core: Record<string, unknown> = { ...options, sources: options.sources ?? sources, optional: true }
     for (const key of OWN_KEYS) delete core[key]
     authenticator = createAuthenticator(core as AuthenticatorOptions)
@@ -96,7 +125,7 @@ export function resolveConnectionOptions(
     throw new TypeError('"authenticator" must be an Authenticator from createAuthenticator()')
   } else {
     // A ready authenticator already holds its resolver and verifier: their options here would do nothing.
-    const ignored = Object.keys(options).find((key) => !OWN_KEYS.includes(key) && (options as Record<string, unknown>)[key] !== undefined)
+    const ignored = firstAuthenticatorKey(options)
     if (ignored !== undefined) throw new TypeError(`"${ignored}" cannot be used with "authenticator"; set it where the authenticator is built`)
   }
   return { authenticator, protocol, limits: Object.freeze(limits) }
