@@ -9,6 +9,8 @@ export type AuthErrorCode =
   | 'token_expired'
   | 'token_revoked'
   | 'insufficient_permission'
+  | 'insufficient_user_authentication'
+  | 'too_many_failures'
   | 'origin_not_allowed'
   | 'keys_unavailable'
   | 'server_busy'
@@ -16,7 +18,7 @@ export type AuthErrorCode =
 interface CodeInfo {
   status: number
   /** RFC 6750 §3.1 error attribute; undefined where the RFC says to send none. */
-  rfc6750?: 'invalid_request' | 'invalid_token' | 'insufficient_scope'
+  rfc6750?: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'insufficient_user_authentication'
   /** WebSocket close code (4000 + HTTP status, as graphql-ws and others do). */
   closeCode: number
   description: string
@@ -54,6 +56,14 @@ const CODES: Readonly<Record<AuthErrorCode, CodeInfo>> = {
     closeCode: 4403,
     description: 'The token does not grant this permission',
   },
+  // RFC 9470 §3: the token is fine, but the authentication behind it is too weak or too old.
+  insufficient_user_authentication: {
+    status: 401,
+    rfc6750: 'insufficient_user_authentication',
+    closeCode: 4401,
+    description: 'A stronger or more recent authentication is required',
+  },
+  too_many_failures: { status: 429, closeCode: 4429, description: 'Too many failed authentications; retry later' },
   origin_not_allowed: {
     status: 403,
     closeCode: 4403,
@@ -73,6 +83,13 @@ export const AUTH_ERROR_CODES = Object.freeze(Object.keys(CODES) as AuthErrorCod
 export interface AuthErrorOptions {
   /** Why, for logs (never sent to a client). Must not contain the token or key material. */
   cause?: unknown
+  /**
+   * Further auth-params of the challenge, after `error_description`, e.g. RFC 9470's
+   * `acr_values` and `max_age`. Values must be printable ASCII; '"' and '\\' are dropped.
+   */
+  challenge?: Readonly<Record<string, string>>
+  /** Seconds the client should wait: sent as `Retry-After` (RFC 9110 §10.2.3). */
+  retryAfter?: number
 }
 
 // RFC 6750 §3: `error_description` may hold printable ASCII except '"' and '\', so those are dropped.
@@ -103,14 +120,18 @@ const REFUSAL_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Cache
 export class AuthError extends Error {
   override readonly name = 'AuthError'
   readonly code: AuthErrorCode
-  /** HTTP status: 400, 401, 403 or 503. */
+  /** HTTP status: 400, 401, 403, 429 or 503. */
   readonly status: number
-  /** WebSocket close code used by the socket packages (4400, 4401, 4403, 4503). */
+  /** WebSocket close code used by the socket packages (4400, 4401, 4403, 4429, 4503). */
   readonly closeCode: number
   /** Koa: the message is safe to send to the client. */
   readonly expose = true
   /** Realm of the `WWW-Authenticate` challenge; adapters set it from their options. */
   realm: string | undefined
+  /** Auth-params the challenge adds after `error_description` (e.g. `acr_values`, `max_age`). */
+  readonly challenge: Readonly<Record<string, string>> | undefined
+  /** Seconds sent as `Retry-After`, when set. */
+  readonly retryAfter: number | undefined
 
   /** @param description safe, client-facing text; never the token or key material. */
   constructor(code: AuthErrorCode, description?: string, options?: AuthErrorOptions) {
@@ -125,6 +146,8 @@ export class AuthError extends Error {
     this.status = info.status
     this.closeCode = info.closeCode
     this.realm = undefined
+    this.challenge = options?.challenge
+    this.retryAfter = options?.retryAfter
   }
 
   /** Express reads `statusCode` as well as `status`. */
@@ -147,6 +170,9 @@ export class AuthError extends Error {
     if (error !== undefined) {
       parts.push(`error="${error}"`, `error_description="${descriptionAttribute(this.message)}"`)
     }
+    if (this.challenge !== undefined) {
+      for (const [name, value] of Object.entries(this.challenge)) parts.push(`${name}="${descriptionAttribute(value)}"`)
+    }
     return parts.length === 0 ? 'Bearer' : `Bearer ${parts.join(', ')}`
   }
 
@@ -157,7 +183,9 @@ export class AuthError extends Error {
    */
   get headers(): Record<string, string> {
     const value = this.wwwAuthenticate
-    return value === undefined ? { ...REFUSAL_HEADERS } : { ...REFUSAL_HEADERS, 'WWW-Authenticate': value }
+    const headers: Record<string, string> = value === undefined ? { ...REFUSAL_HEADERS } : { ...REFUSAL_HEADERS, 'WWW-Authenticate': value }
+    if (this.retryAfter !== undefined) headers['Retry-After'] = String(this.retryAfter)
+    return headers
   }
 
   /** The JSON body every adapter answers with. */
