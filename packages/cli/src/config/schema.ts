@@ -74,7 +74,7 @@ function routes(value: unknown): RouteRule[] | undefined {
   if (!Array.isArray(value)) fail(['routes'], 'must be a list of rules')
   return value.map((raw, i) => {
     const at: ConfigPath = ['routes', i]
-    const rule = mapping(raw, at, ['path', 'methods', 'public', 'permission', 'dataProvider'])
+    const rule = mapping(raw, at, ['path', 'methods', 'public', 'permission', 'dataProvider', 'authentication'])
     const out: RouteRule = { path: string(rule.path, [...at, 'path']) }
     const methods = stringList(rule.methods, [...at, 'methods'])
     if (methods !== undefined) out.methods = methods
@@ -89,6 +89,16 @@ function routes(value: unknown): RouteRule[] | undefined {
     if (permission !== undefined) out.permission = permission as [string, string, string]
     const dataProvider = tuple('dataProvider', 2)
     if (dataProvider !== undefined) out.dataProvider = dataProvider as [string, string]
+    if (rule.authentication !== undefined) {
+      const path: ConfigPath = [...at, 'authentication']
+      const step = mapping(rule.authentication, path, ['acrValues', 'maxAge'])
+      const authentication: NonNullable<RouteRule['authentication']> = {}
+      const acrValues = stringList(step.acrValues, [...path, 'acrValues'])
+      if (acrValues !== undefined) authentication.acrValues = acrValues
+      const maxAge = durationSeconds(step.maxAge, [...path, 'maxAge'])
+      if (maxAge !== undefined) authentication.maxAge = maxAge
+      out.authentication = authentication
+    }
     return out
   })
 }
