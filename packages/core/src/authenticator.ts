@@ -15,6 +15,7 @@ import type {
   Verifier,
   VerifierOptions,
 } from './types.js'
+import { createFailureThrottle, type FailureThrottle } from './throttle/index.js'
 import { createVerifier } from './verifier.js'
 import { cachedVerifyOf, eagerVerifyOf } from './verifier-engine.js'
 import { isPromise, NotSynchronousError } from './verifier-hooks.js'
@@ -96,6 +97,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const resolve = createResolver(resolverOptions(options))
   const verifier = buildVerifier(options)
   const { optional, realm, allowedOrigins } = settings
+  const throttle: FailureThrottle | undefined = options.throttle === undefined || options.throttle === false ? undefined : createFailureThrottle(options.throttle, verifier.clock)
 
   const eagerVerify = eagerVerifyOf(verifier)
   const verify = eagerVerify ?? ((token: string, source: string) => verifier.verify(token, source))
@@ -157,10 +159,17 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return Promise.resolve(auth).then((verified) => checkOrigin(view, source, mode, verified))
   }
 
+  function runSync(view: RequestView, mode: CheckOrigin): AuthContext | undefined {
+    const found = find(view)
+    if (found === null) return undefined
+    if (verifySync === undefined) throw new NotSynchronousError('authenticateSync cannot be used: the verifier has no verifySync; use authenticate()')
+    return checkOrigin(view, found.source, mode, verifySync.verifySync(found.token, found.source))
+  }
+
   function eager(view: RequestView, call: AuthenticateOptions | undefined): AuthContext | undefined | Promise<AuthContext | undefined> {
     const mode = checkOriginOf(call)
     try {
-      const result = run(view, mode)
+      const result = throttle === undefined ? run(view, mode) : throttle.run(view, mode, run)
       return isPromise<AuthContext | undefined>(result) ? result.catch(rejectWithRealm) : result
     } catch (err) {
       return Promise.reject(withRealm(err))
@@ -180,10 +189,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     authenticateSync(view: RequestView, call?: AuthenticateOptions): AuthContext | undefined {
       const mode = checkOriginOf(call)
       try {
-        const found = find(view)
-        if (found === null) return undefined
-        if (verifySync === undefined) throw new NotSynchronousError('authenticateSync cannot be used: the verifier has no verifySync; use authenticate()')
-        return checkOrigin(view, found.source, mode, verifySync.verifySync(found.token, found.source))
+        if (throttle === undefined) return runSync(view, mode)
+        const result = throttle.run(view, mode, runSync)
+        if (isPromise(result)) {
+          result.catch(() => {})
+          throw new NotSynchronousError('authenticateSync cannot be used: the throttle store answers with a Promise; use authenticate()')
+        }
+        return result
       } catch (err) {
         throw withRealm(err)
       }

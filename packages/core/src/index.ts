@@ -87,3 +87,5 @@ export { createAdapterGate, checkGuard, ADAPTER_GATE_DEFAULTS } from './adapter-
 export type { AdapterGate, AdapterGateOptions, Refusal } from './adapter-gate.js'
 export { authenticationGuard, assertAuthentication, compileRequirement } from './step-up/index.js'
 export type { AuthenticationRequirement, CompiledRequirement } from './step-up/index.js'
+export { createFailureThrottle, MemoryThrottleStore, THROTTLE_DEFAULTS, COUNTED_FAILURES, clientAddress } from './throttle/index.js'
+export type { FailureThrottle, ThrottleOptions, ThrottleBlockEvent, ThrottleStore, FailureCount } from './throttle/index.js'

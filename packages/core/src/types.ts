@@ -1,6 +1,7 @@
 import type { JsonWebKey, KeyObject } from 'node:crypto'
 import type { Clock } from './clock.js'
 import type { RequestView } from './request-view.js'
+import type { ThrottleOptions } from './throttle/index.js'
 
 /** JWS algorithms hivegate verifies. `none` is not one of them, in any casing. */
 export type Algorithm =
@@ -249,6 +250,8 @@ export interface AuthenticatorOptions extends VerifierOptions, ResolverOptions {
   allowedOrigins?: OriginRule
   /** Realm of the `WWW-Authenticate` challenge. */
   realm?: string
+  /** Failure throttling: 429 for a client key after too many failed authentications. Off by default. */
+  throttle?: ThrottleOptions | false
 }
 
 /** Per-call options of {@link Authenticator.authenticate}. */

@@ -83,10 +83,13 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
       return
     }
     const view = viewOf(req)
-    if (authenticator.resolve(view) !== null) {
-      // Refuse with 401/403 before upgrading; the ws handler verifies again (a cache hit).
-      enforceRule(match, await authenticator.authenticate(view, { checkOrigin: 'always' }), authenticator.verifier.clock)
-    }
+    // Refuse with 401/403 (or 429 from the failure throttle) before upgrading; the ws handler
+    // verifies again (a cache hit). A token-less upgrade goes on to quarantine.
+    const auth = await authenticator.authenticate(view, { checkOrigin: 'always' }).catch((err: unknown) => {
+      if (asAuthError(err)?.code === 'credentials_required') return undefined
+      throw err
+    })
+    if (auth !== undefined) enforceRule(match, auth, authenticator.verifier.clock)
     matches.set(req, match)
     wsAuth.handleUpgrade(req, socket, head)
   }
