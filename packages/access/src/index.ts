@@ -14,3 +14,5 @@ export { createAccessAdmin, koaAccessAdmin, ACCESS_ADMIN_DEFAULTS } from './admi
 export type { AccessAdmin, AccessAdminOptions } from './admin/index.js'
 export { createRedisStore } from './redis/store.js'
 export type { RedisAccessStore, RedisStoreOptions } from './redis/store.js'
+export { createRedisThrottleStore, REDIS_THROTTLE_DEFAULTS } from './redis/throttle-store.js'
+export type { RedisThrottleStore, RedisThrottleStoreOptions } from './redis/throttle-store.js'
