@@ -166,10 +166,42 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return checkOrigin(view, found.source, mode, verifySync.verifySync(found.token, found.source))
   }
 
+  // `eager` under the failure throttle: refused before anything is read when blocked; refusals counted.
+  function throttled(gate: FailureThrottle, view: RequestView, mode: CheckOrigin): AuthContext | undefined | Promise<AuthContext | undefined> {
+    let result: AuthContext | undefined | Promise<AuthContext | undefined>
+    try {
+      const waiting = gate.check(view)
+      if (waiting !== undefined) return waiting.then(() => countedAsync(gate, view, runCounted(gate, view, mode)), rejectWithRealm)
+      result = run(view, mode)
+    } catch (err) {
+      if (!(isAuthError(err) && err.code === 'too_many_failures')) gate.record(view, err)
+      return Promise.reject(withRealm(err))
+    }
+    return isPromise<AuthContext | undefined>(result) ? countedAsync(gate, view, result) : result
+  }
+
+  function runCounted(gate: FailureThrottle, view: RequestView, mode: CheckOrigin): AuthContext | undefined | Promise<AuthContext | undefined> {
+    try {
+      return run(view, mode)
+    } catch (err) {
+      gate.record(view, err)
+      throw withRealm(err)
+    }
+  }
+
+  function countedAsync<T>(gate: FailureThrottle, view: RequestView, result: T | Promise<T>): T | Promise<T> {
+    if (!isPromise<T>(result)) return result
+    return result.then(undefined, (err: unknown) => {
+      gate.record(view, err)
+      throw withRealm(err)
+    })
+  }
+
   function eager(view: RequestView, call: AuthenticateOptions | undefined): AuthContext | undefined | Promise<AuthContext | undefined> {
     const mode = checkOriginOf(call)
+    if (throttle !== undefined) return throttled(throttle, view, mode)
     try {
-      const result = throttle === undefined ? run(view, mode) : throttle.run(view, mode, run)
+      const result = run(view, mode)
       return isPromise<AuthContext | undefined>(result) ? result.catch(rejectWithRealm) : result
     } catch (err) {
       return Promise.reject(withRealm(err))
@@ -190,12 +222,17 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const mode = checkOriginOf(call)
       try {
         if (throttle === undefined) return runSync(view, mode)
-        const result = throttle.run(view, mode, runSync)
-        if (isPromise(result)) {
-          result.catch(() => {})
+        const waiting = throttle.check(view)
+        if (waiting !== undefined) {
+          waiting.catch(() => {})
           throw new NotSynchronousError('authenticateSync cannot be used: the throttle store answers with a Promise; use authenticate()')
         }
-        return result
+        try {
+          return runSync(view, mode)
+        } catch (err) {
+          throttle.record(view, err)
+          throw err
+        }
       } catch (err) {
         throw withRealm(err)
       }

@@ -67,6 +67,11 @@ export class MemoryThrottleStore implements ThrottleStore {
     return { failures: entry.failures, resetIn: entry.until - now }
   }
 
+  /** Whether `key` has an entry (live or not yet dropped); no clock needed. */
+  has(key: string): boolean {
+    return this.#entries.has(key)
+  }
+
   /** Keys held now. */
   get size(): number {
     return this.#entries.size

@@ -18,14 +18,16 @@ function isPromise<T>(value: unknown): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
-/** Runs one authentication attempt under the throttle. */
+/** The failure throttle of one authenticator. */
 export interface FailureThrottle {
   /**
-   * Refuses `view` with `too_many_failures` (429, `Retry-After`) when its key is blocked, else
-   * runs `attempt(view, arg)` and counts its refusal if it is a failed authentication. Returns what
-   * `attempt` returns (a Promise only when it or the store does); a refusal is thrown or rejected.
+   * Throws `too_many_failures` (429, `Retry-After`) when the key of `view` is blocked. With the
+   * in-memory store it answers synchronously (undefined); a shared store makes it a Promise that
+   * rejects the same way. A store that fails lets the request through (fail open).
    */
-  run<A, T>(view: RequestView, arg: A, attempt: (view: RequestView, arg: A) => T | Promise<T>): T | Promise<T>
+  check(view: RequestView): void | Promise<void>
+  /** Counts `err` against the key of `view` when it is a failed authentication (COUNTED_FAILURES). */
+  record(view: RequestView, err: unknown): void
 }
 
 /**
@@ -55,8 +57,11 @@ export function createFailureThrottle(options: ThrottleOptions, verifierClock: C
     }
   }
 
-  function record(key: string, err: unknown): void {
+  // The key is computed only here and before a lookup: an accepted request never needs it otherwise.
+  function record(view: RequestView, err: unknown): void {
     if (!isAuthError(err) || !COUNTED_FAILURES.has(err.code)) return
+    const key = keyOf(view)
+    if (key === undefined) return
     try {
       const count = store.recordFailure(key, windowMs, clock.now())
       if (isPromise<FailureCount>(count)) count.then((c) => counted(key, c), storeFailed)
@@ -66,50 +71,35 @@ export function createFailureThrottle(options: ThrottleOptions, verifierClock: C
     }
   }
 
-  function attemptCounted<A, T>(key: string, view: RequestView, arg: A, attempt: (view: RequestView, arg: A) => T | Promise<T>): T | Promise<T> {
-    let result: T | Promise<T>
-    try {
-      result = attempt(view, arg)
-    } catch (err) {
-      record(key, err)
-      throw err
-    }
-    if (!isPromise<T>(result)) return result
-    return result.then(undefined, (err: unknown) => {
-      record(key, err)
-      throw err
-    })
-  }
-
   function refuse(waitMs: number): never {
     throw new AuthError('too_many_failures', undefined, { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) })
   }
 
+  // The in-memory store's hot path: no failure held → nothing to look up; a key without failures → one Map.has, no clock.
+  function checkMemory(memory: MemoryThrottleStore, view: RequestView): void {
+    if (memory.size === 0) return
+    const key = keyOf(view)
+    if (key === undefined || !memory.has(key)) return
+    const wait = memory.blockedFor(key, maxFailures, clock.now())
+    if (wait > 0) refuse(wait)
+  }
+
+  function checkShared(view: RequestView): void | Promise<void> {
+    const key = keyOf(view)
+    if (key === undefined) return
+    let wait: number | Promise<number>
+    try {
+      wait = store.blockedFor(key, maxFailures, clock.now())
+    } catch (err) {
+      return storeFailed(err)
+    }
+    if (!isPromise<number>(wait)) return wait > 0 ? refuse(wait) : undefined
+    return wait.then((ms) => (ms > 0 ? refuse(ms) : undefined), storeFailed)
+  }
+
+  const memory = store instanceof MemoryThrottleStore ? store : undefined
   return Object.freeze({
-    run<A, T>(view: RequestView, arg: A, attempt: (view: RequestView, arg: A) => T | Promise<T>): T | Promise<T> {
-      const key = keyOf(view)
-      if (key === undefined) return attempt(view, arg)
-      let wait: number | Promise<number>
-      try {
-        wait = store.blockedFor(key, maxFailures, clock.now())
-      } catch (err) {
-        storeFailed(err)
-        wait = 0
-      }
-      if (!isPromise<number>(wait)) {
-        if (wait > 0) refuse(wait)
-        return attemptCounted(key, view, arg, attempt)
-      }
-      return wait.then(
-        (ms) => {
-          if (ms > 0) refuse(ms)
-          return attemptCounted(key, view, arg, attempt)
-        },
-        (err: unknown) => {
-          storeFailed(err)
-          return attemptCounted(key, view, arg, attempt)
-        },
-      )
-    },
+    check: memory === undefined ? checkShared : (view: RequestView) => checkMemory(memory, view),
+    record,
   })
 }
