@@ -44,10 +44,32 @@ function keys(auth: Record<string, unknown>, where: ConfigEnvironment): KeySetOp
   return set
 }
 
+// Failure throttling in memory; `trustProxy` is a hop count (or true/false), as in core.
+function throttle(value: unknown): AuthenticatorOptions['throttle'] {
+  if (value === undefined) return undefined
+  const path: ConfigPath = ['auth', 'throttle']
+  if (value === false) return false
+  const raw = mapping(value, path, ['maxFailures', 'window', 'trustProxy', 'maxKeys'])
+  const out: NonNullable<Exclude<AuthenticatorOptions['throttle'], false>> = {}
+  const maxFailures = positiveInteger(raw.maxFailures, [...path, 'maxFailures'])
+  if (maxFailures !== undefined) out.maxFailures = maxFailures
+  const window = durationSeconds(raw.window, [...path, 'window'])
+  if (window !== undefined) out.window = window
+  const maxKeys = positiveInteger(raw.maxKeys, [...path, 'maxKeys'])
+  if (maxKeys !== undefined) out.maxKeys = maxKeys
+  if (raw.trustProxy !== undefined) {
+    if (typeof raw.trustProxy !== 'boolean' && !(Number.isSafeInteger(raw.trustProxy) && (raw.trustProxy as number) >= 0)) {
+      fail([...path, 'trustProxy'], 'must be true, false or a number of proxies')
+    }
+    out.trustProxy = raw.trustProxy as boolean | number
+  }
+  return out
+}
+
 function authOptions(value: unknown, where: ConfigEnvironment): AuthenticatorOptions {
   const auth = mapping(value, ['auth'], [
     'issuer', 'audience', 'cookieName', 'sources', 'requiredClaims', 'clockTolerance', 'maxTokenAge', 'maxTokenLength',
-    'allowedOrigins', 'realm', 'secrets', 'publicKeys', 'jwks', 'localJwks',
+    'allowedOrigins', 'realm', 'secrets', 'publicKeys', 'jwks', 'localJwks', 'throttle',
   ])
   const issuer = stringOrList(auth.issuer, ['auth', 'issuer'])
   if (issuer === undefined) fail(['auth'], 'needs "issuer"')
@@ -66,6 +88,7 @@ function authOptions(value: unknown, where: ConfigEnvironment): AuthenticatorOpt
   set('maxTokenLength', positiveInteger(auth.maxTokenLength, ['auth', 'maxTokenLength']))
   set('allowedOrigins', stringList(auth.allowedOrigins, ['auth', 'allowedOrigins']))
   set('realm', optionalString(auth.realm, ['auth', 'realm']))
+  set('throttle', throttle(auth.throttle))
   return options
 }
 
