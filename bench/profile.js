@@ -1,6 +1,6 @@
 // Profiles hivegate's hot paths for `node --cpu-prof`, then prints where the time went.
 //   node bench/profile.js verify <HS256|RS256|ES256|EdDSA> <sync|async> <cache|nocache> [seconds]
-//   node bench/profile.js http <express-hg|express-hg-cache|koa-hg|koa-hg-cache|…> <HS256|RS256> [seconds]
+//   node bench/profile.js http <express-hg|express-hg-cache|koa-hg|koa-hg-cache|fastify-hg|fastify-hg-cache|…> <HS256|RS256> [seconds]
 // Profiles land in bench/profiles/ (git-ignored); the summary lists self time by function.
 import { mkdirSync, readdirSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'

@@ -4,9 +4,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { machine } from './lib/machine.js'
 import { render } from './lib/report.js'
-import { loadCore, loadExpress, loadKoa } from './lib/hivegate.js'
+import { loadCore, loadExpress, loadFastify, loadKoa } from './lib/hivegate.js'
 
-const PARTS = ['verify', 'http', 'jwks', 'oversize', 'ws', 'access']
+const PARTS = ['verify', 'http', 'jwks', 'oversize', 'ws', 'socketio', 'access', 'dpop']
 const RESULTS_JSON = fileURLToPath(new URL('results.json', import.meta.url))
 const RESULTS_MD = fileURLToPath(new URL('RESULTS.md', import.meta.url))
 const NOTES = fileURLToPath(new URL('NOTES.md', import.meta.url))
@@ -27,12 +27,14 @@ const CONFIG = {
   jwks: { cooldown: 300, tokens: 10_000, spreadMs: quick ? 1000 : 2000 },
   oversize: quick ? { rounds: 3, sliceMs: 60, warmupMs: 60 } : { rounds: 5, sliceMs: 200, warmupMs: 200 },
   ws: { connections: quick ? 1000 : 10_000, inFlight: 100 },
+  socketio: { connections: quick ? 300 : 2000, inFlight: 50, rounds: quick ? 1 : 3 },
   access: quick ? { samples: 30, rounds: 3, sliceMs: 60 } : { samples: 200, rounds: 10, sliceMs: 150 },
+  dpop: quick ? { rounds: 3, sliceMs: 60, warmupMs: 60 } : { rounds: 10, sliceMs: 120, warmupMs: 300 },
 }
 
 async function hivegateReady() {
-  const [core, express, koa] = await Promise.all([loadCore(), loadExpress(), loadKoa()])
-  const missing = [['@hivegate/core', core.createVerifier], ['@hivegate/express', express.hivegate], ['@hivegate/koa', koa.hivegate]].filter(([, fn]) => typeof fn !== 'function')
+  const [core, express, koa, fastify] = await Promise.all([loadCore(), loadExpress(), loadKoa(), loadFastify()])
+  const missing = [['@hivegate/core', core.createVerifier], ['@hivegate/express', express.hivegate], ['@hivegate/koa', koa.hivegate], ['@hivegate/fastify', fastify.hivegate]].filter(([, fn]) => typeof fn !== 'function')
   if (missing.length > 0) log(`not built, measured without hivegate: ${missing.map(([n]) => n).join(', ')}`)
   return missing.length === 0
 }

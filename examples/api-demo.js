@@ -1,4 +1,4 @@
-// What the Express and Koa API examples share: the demo token, and the curl lines they print.
+// What the Express, Koa and Fastify API examples share: the demo token, and the curl lines they print.
 import { realpathSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -14,7 +14,9 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   core: [],
   express: ['core'],
   koa: ['core'],
+  fastify: ['core'],
   ws: ['core'],
+  'socket.io': ['core'],
   oauth: ['core'],
   access: ['core'],
   proxy: ['core', 'ws'],
@@ -25,7 +27,10 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
 const FRAMEWORK_VALUE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   express: [],
   koa: [],
+  fastify: [],
+  'fastify-plugin': ['fastify'],
   ws: ['ws', 'proxy'],
+  'socket.io': ['socket.io'],
   'http-proxy-middleware': ['proxy', 'cli'],
 }
 

@@ -8,7 +8,7 @@ import { promisify } from 'node:util'
 
 const run = promisify(execFile)
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const PACKAGES = ['core', 'express', 'koa', 'ws', 'oauth', 'access', 'proxy', 'cli'] as const
+const PACKAGES = ['core', 'express', 'koa', 'fastify', 'ws', 'socket.io', 'oauth', 'access', 'proxy', 'cli'] as const
 
 interface Manifest {
   name: string

@@ -11,6 +11,7 @@ async function load(name) {
 export const loadCore = () => load('@hivegate/core')
 export const loadExpress = () => load('@hivegate/express')
 export const loadKoa = () => load('@hivegate/koa')
+export const loadFastify = () => load('@hivegate/fastify')
 export const loadWs = () => load('@hivegate/ws')
 export const loadAccess = () => load('@hivegate/access')
 

@@ -114,6 +114,18 @@ function wsSection(w) {
   return lines.join('\n')
 }
 
+function socketioSection(s) {
+  return [
+    '## socketio: connect + authenticate rate',
+    `${int(s.connections)} socket.io clients (websocket transport, ${s.inFlight} handshakes in flight) from a client process to one server process, ` +
+      `each passing its own HS256 token as \`auth: { token }\`, so every verification is a cache miss; ${s.rounds} interleaved round(s), medians.`,
+    table(['server', 'connections/s', 'vs bare socket.io'], [
+      ['bare socket.io (token ignored)', int(s.plainPerSec), '1.00×'],
+      ['hivegate `io.use()` (token verified)', int(s.hivegatePerSec), x(s.ratio)],
+    ]),
+  ].join('\n')
+}
+
 function accessSection(a) {
   const ms = (v) => (Number.isFinite(v) ? v.toFixed(1) : '—')
   return [
@@ -132,9 +144,18 @@ Redis / SQLite: **${x(a.cost.redisToSqlite)}** (IQR ${x(a.cost.redisToSqliteIqr[
   ].join('\n')
 }
 
+function dpopSection(d) {
+  return [
+    '## dpop: a DPoP-bound request against a Bearer one',
+    `authenticateSync on a fresh request view, HS256 access token (cached after the first call), ${d.rounds} interleaved rounds. ` +
+      '"cost" is time per request over the Bearer request\'s time in the same round: the proof (JWS parse, signature, claims, htu, ath) is checked on every request.',
+    table(['request', 'cost (× Bearer)', 'IQR', 'ops/s'], d.rows.map((r) => [r.label, x(r.costToBearer), `${x(r.costToBearerIqr[0])}–${x(r.costToBearerIqr[1])}`, int(r.opsPerSec.median)])),
+  ].join('\n')
+}
+
 /** Markdown for `results` (the object stored in results.json). */
 export function render(results, notesPath) {
-  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'access'].filter((p) => results[p])
+  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'socketio', 'access', 'dpop']
   const targets = judge(results)
   const out = [
     '# Benchmark results',
@@ -151,7 +172,7 @@ export function render(results, notesPath) {
     table(['part', 'target', 'verdict', 'measured'], targets.map((t) => [t.part, t.target, t.status === 'MISSED' ? '**MISSED**' : t.status, t.measured])),
     '',
   ]
-  const sections = { verify: verifySection, http: httpSection, jwks: jwksSection, oversize: oversizeSection, ws: wsSection, access: accessSection }
+  const sections = { verify: verifySection, http: httpSection, jwks: jwksSection, oversize: oversizeSection, ws: wsSection, socketio: socketioSection, access: accessSection, dpop: dpopSection }
   for (const p of parts) out.push(results[p].failed ? `## ${p}\n**This part failed:** ${results[p].failed}` : sections[p](results[p]), '')
   if (notesPath && existsSync(notesPath)) out.push(readFileSync(notesPath, 'utf8').trim(), '')
   return out.join('\n')

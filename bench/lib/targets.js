@@ -2,7 +2,7 @@
 
 const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a')
 const verdict = (ok) => (ok ? 'MET' : 'MISSED')
-const NAMES = { express: 'an Express', koa: 'a Koa', http: 'a node:http' }
+const NAMES = { express: 'an Express', koa: 'a Koa', fastify: 'a Fastify', http: 'a node:http' }
 
 /** MET/MISSED on the median; "(noisy)" when the rounds' interquartile range straddles the threshold. */
 function judgeAt(value, iqr, threshold, atLeast, extraOk = true) {

@@ -11,6 +11,7 @@ const SERVER = fileURLToPath(new URL('../servers/http-server.js', import.meta.ur
 const BARE = [
   { kind: 'express-bare', framework: 'express', label: 'Express (bare)' },
   { kind: 'koa-bare', framework: 'koa', label: 'Koa (bare)' },
+  { kind: 'fastify-bare', framework: 'fastify', label: 'Fastify (bare)' },
   { kind: 'http-bare', framework: 'http', label: 'node:http (bare)' },
 ]
 const AUTH = [
@@ -23,6 +24,9 @@ const AUTH = [
   { kind: 'koa-floor', framework: 'koa', label: 'Koa + floor middleware (control)' },
   { kind: 'koa-hg', framework: 'koa', label: 'Koa + hivegate, cache off', hivegate: true },
   { kind: 'koa-hg-cache', framework: 'koa', label: 'Koa + hivegate, cache', hivegate: true },
+  { kind: 'fastify-floor', framework: 'fastify', label: 'Fastify + floor hook (control)' },
+  { kind: 'fastify-hg', framework: 'fastify', label: 'Fastify + hivegate, cache off', hivegate: true },
+  { kind: 'fastify-hg-cache', framework: 'fastify', label: 'Fastify + hivegate, cache', hivegate: true },
   { kind: 'http-fastjwt', framework: 'http', label: 'node:http + fast-jwt' },
   { kind: 'http-floor', framework: 'http', label: 'node:http + floor' },
 ]

@@ -86,6 +86,30 @@ async function koaServer(kind, key) {
   return http.createServer(app.callback())
 }
 
+async function fastifyServer(kind, key) {
+  const { default: Fastify } = await import('fastify')
+  // Fastify serves through the server the harness listens on, with its own request handler.
+  const app = Fastify({ serverFactory: (handler) => http.createServer(handler) })
+  if (kind === 'fastify-floor') {
+    const floor = createFloor(key.alg, key.verifyKey)
+    app.decorateRequest('auth', undefined)
+    app.addHook('onRequest', (request, reply, done) => {
+      try {
+        request.auth = floor(bearer(request.raw))
+      } catch {
+        return reply.code(401).send()
+      }
+      done()
+    })
+  } else if (kind.startsWith('fastify-hg')) {
+    const { hivegate } = await import('@hivegate/fastify')
+    await app.register(hivegate, await hivegateOptions(kind, key))
+  }
+  app.get('/', (_request, reply) => reply.send(BODY))
+  await app.ready()
+  return app.server
+}
+
 // A verifier built once, its revocation list non-empty so every cache hit really checks it.
 async function hivegateOptions(kind, key) {
   const { createVerifier } = await import('@hivegate/core')
@@ -104,6 +128,7 @@ async function build(kind, key) {
   }
   if (kind.startsWith('express')) return expressServer(kind, key)
   if (kind.startsWith('koa')) return koaServer(kind, key)
+  if (kind.startsWith('fastify')) return fastifyServer(kind, key)
   throw new Error(`unknown server kind ${kind}`)
 }
 

@@ -2,6 +2,8 @@
 import { expect } from 'chai'
 import express from 'express'
 import Koa from 'koa'
+import Fastify from 'fastify'
+import { hivegate as fastifyGate, type HivegateOptions as FastifyOptions } from '@hivegate/fastify'
 import { createServer, type Server } from 'node:http'
 import { WebSocketServer } from 'ws'
 import { createManualClock, type ManualClock, type ThrottleBlockEvent } from '@hivegate/core'
@@ -50,6 +52,14 @@ const HOSTS: ReadonlyArray<[string, StartHost]> = [
     const app = new Koa().use(koaGate(auth)).use((ctx) => void (ctx.body = { sub: ctx.state.auth?.subject }))
     const { server, base } = await serve(app.callback())
     return { send: (h) => httpSend(base, h), close: () => close(server) }
+  }],
+  ['fastify', async (auth) => {
+    const app = Fastify()
+    void app.register(fastifyGate, auth as FastifyOptions)
+    app.get('/whoami', async (request) => ({ sub: request.auth?.subject }))
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const { port } = app.server.address() as { port: number }
+    return { send: (h) => httpSend(`http://127.0.0.1:${port}`, h), close: () => app.close() }
   }],
   ['ws upgrade', async (auth) => {
     const { server, base } = await serve((_req, res) => void res.writeHead(404).end())

@@ -36,6 +36,15 @@ export interface HostSettings {
   trustProxy?: boolean
 }
 
+/** How the framework itself reads its request, where frameworks differ. */
+export interface HostTraits {
+  /**
+   * Which entry of a multi-valued `X-Forwarded-Host` a trusted proxy's request host is: the first
+   * (Express `req.host`, Koa `ctx.host`; default) or the last (Fastify `request.host`).
+   */
+  forwardedHostEntry?: 'first' | 'last'
+}
+
 /** A context that grants everything: what a middleware replacing `req.auth` could forge. */
 export const FORGED_AUTH = Object.freeze({
   token: 'forged',
@@ -98,7 +107,7 @@ export function expectRefusal(res: request.Response, status: number, code: strin
 }
 
 /** The shared matrix: sources, error codes, optional mode, guards, CSRF and preflight. */
-export function describeHttpAdapter(name: string, createApp: AppFactory): void {
+export function describeHttpAdapter(name: string, createApp: AppFactory, traits: HostTraits = {}): void {
   describe(`${name}: adapter conformance`, () => {
     let f: SuiteFixture
     beforeEach(() => {
@@ -470,7 +479,8 @@ export function describeHttpAdapter(name: string, createApp: AppFactory): void {
 
       it('behind a trusted proxy, compares against the host the client asked the proxy for', async () => {
         const server = app({}, { trustProxy: true })
-        const forwarded = { Host: 'internal:3000', 'X-Forwarded-Host': 'api.example, internal:3000', 'X-Forwarded-Proto': 'https' }
+        const hosts = traits.forwardedHostEntry === 'last' ? 'internal:3000, api.example' : 'api.example, internal:3000'
+        const forwarded = { Host: 'internal:3000', 'X-Forwarded-Host': hosts, 'X-Forwarded-Proto': 'https' }
         expect((await cookiePost(server, { ...forwarded, Origin: 'https://api.example' })).status).to.equal(200)
         expectRefusal(await cookiePost(server, { ...forwarded, Origin: 'https://evil.example' }), 403, 'origin_not_allowed')
         expectRefusal(await cookiePost(server, { ...forwarded, Origin: 'https://internal:3000' }), 403, 'origin_not_allowed')

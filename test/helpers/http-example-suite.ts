@@ -1,4 +1,4 @@
-// One acceptance suite for the HTTP API examples (examples/express, examples/koa): the app factory
+// One acceptance suite for the HTTP API examples (examples/express, examples/koa, examples/fastify): the app factory
 // with supertest, and `node examples/<name>` run as its README says.
 import { expect } from 'chai'
 import request from 'supertest'

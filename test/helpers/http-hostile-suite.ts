@@ -8,14 +8,30 @@ import { createManualClock, createVerifier } from '@hivegate/core'
 import { hostileSetup, hostileTokens, hostileVerifierOptions, validToken, type HostileSetup, type HostileToken } from './hostile.js'
 import { close, listen } from './listen.js'
 
-/** Builds the adapter's app with `hivegate(options)` in front of `ALL /whoami` (200 when authenticated). */
-export type HostileAppFactory = (options: Record<string, unknown>) => RequestListener
+/** An app that listens by itself (e.g. Fastify's `app.listen`): `start` answers its base URL. */
+export interface SelfListeningApp {
+  start(): Promise<string>
+  stop(): Promise<void>
+}
+
+/**
+ * Builds the adapter's app with `hivegate(options)` in front of `ALL /whoami` (200 when
+ * authenticated): a request listener served on 127.0.0.1 port 0, or an app that listens itself.
+ */
+export type HostileAppFactory = (options: Record<string, unknown>) => RequestListener | SelfListeningApp
+
+/** Starts the app on 127.0.0.1 port 0; `stop` closes it. */
+async function serve(app: RequestListener | SelfListeningApp): Promise<{ base: string; stop(): Promise<void> }> {
+  if (typeof app !== 'function') return { base: await app.start(), stop: () => app.stop() }
+  const server: Server = createServer(app)
+  return { base: await listen(server), stop: () => close(server) }
+}
 
 interface Answer {
   status: number
   /** Status line, headers and body as received. */
   raw: string
-  body: { error?: string }
+  body: { error?: string; error_description?: string }
 }
 
 // Bytes Node's HTTP client refuses to put in a header value (RFC 9110 §5.5 field-value).
@@ -90,9 +106,10 @@ function check(hostile: HostileToken, value: string, answer: Answer): void {
     expect(answer.status, label).to.equal(401)
     expect(answer.body.error, label).to.equal(hostile.code)
   } else {
-    // Not a token shape a source hands on: the HTTP parser (no body) or the resolver refuses it.
+    // Not a token shape a source hands on: the HTTP parser (Node: no body; Fastify's clientErrorHandler:
+    // its own JSON) or the resolver (an RFC 6750 body) refuses it.
     expect(answer.status, label).to.equal(400)
-    if (answer.body.error !== undefined) expect(answer.body.error, label).to.equal('invalid_request')
+    if ('error_description' in answer.body) expect(answer.body.error, label).to.equal('invalid_request')
   }
 }
 
@@ -101,7 +118,7 @@ export function describeHostileTokens(name: string, createApp: HostileAppFactory
   describe(`${name}: hostile tokens`, () => {
     let setup: HostileSetup
     let list: HostileToken[]
-    let server: Server
+    let served: { base: string; stop(): Promise<void> } | undefined
     let base: string
 
     before(async () => {
@@ -109,12 +126,12 @@ export function describeHostileTokens(name: string, createApp: HostileAppFactory
       list = await hostileTokens(setup)
       const verifier = createVerifier({ ...hostileVerifierOptions(setup), clock: createManualClock(setup.now * 1000) })
       verifier.revocations.revoke(setup.revokedJti)
-      server = createServer(createApp({ verifier, realm: 'api' }))
-      base = await listen(server)
+      served = await serve(createApp({ verifier, realm: 'api' }))
+      base = served.base
     })
 
     after(async () => {
-      await close(server)
+      await served?.stop()
     })
 
     it('accepts the valid control token by header and by cookie', async () => {
@@ -151,7 +168,7 @@ export function describeHostileTokens(name: string, createApp: HostileAppFactory
   })
 
   describe(`${name}: malformed requests on a raw socket`, () => {
-    let server: Server
+    let served: { base: string; stop(): Promise<void> } | undefined
     let base: string
     let token: string
 
@@ -159,12 +176,12 @@ export function describeHostileTokens(name: string, createApp: HostileAppFactory
       const setup = hostileSetup()
       token = validToken(setup)
       const verifier = createVerifier({ ...hostileVerifierOptions(setup), clock: createManualClock(setup.now * 1000) })
-      server = createServer(createApp({ verifier, realm: 'api' }))
-      base = await listen(server)
+      served = await serve(createApp({ verifier, realm: 'api' }))
+      base = served.base
     })
 
     after(async () => {
-      await close(server)
+      await served?.stop()
     })
 
     const cookiePost = (lines: string, method = 'POST', version = '1.1') =>

@@ -1,5 +1,7 @@
 // Compile-only checks of core's public types: this file is type-checked by `npm run test:types`.
 import {
+  createAuthenticator,
+  type DpopOptions,
   AuthError,
   AUTH_ERROR_CODES,
   createManualClock,
@@ -38,6 +40,8 @@ const union: Equals<
   | 'origin_not_allowed'
   | 'keys_unavailable'
   | 'server_busy'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
 > = true
 void [code, wrong, everyCode, union]
 
@@ -96,3 +100,9 @@ createResolver({ sources: ['header'] })
 defineTokenSource({ name: 'apiKey', read: () => ({ kind: 'none' }) })
 // @ts-expect-error: a source outcome is none, token or malformed
 defineTokenSource({ name: 'apiKey', read: () => ({ kind: 'maybe' }) })
+
+// DPoP: the modes are a closed union; a store answers a boolean, at once or later.
+const dpop: DpopOptions = { mode: 'required', replayStore: { add: async () => true }, nonce: { rotation: 60 } }
+createAuthenticator({ issuer: 'platform.example', dpop })
+// @ts-expect-error: no such mode
+createAuthenticator({ issuer: 'platform.example', dpop: { mode: 'on' } })

@@ -1,8 +1,11 @@
+import { createDpopCheck, type DpopCheck } from './dpop/check.js'
+import { resolveDpopOptions } from './dpop/options.js'
+import { dpopGuardedVerifier } from './dpop/verifier.js'
 import { AuthError, isAuthError } from './errors.js'
 import { assertBoolean, assertOneOf, assertString, optionTypeError } from './options.js'
 import { assertOriginRule, isOriginAllowed } from './origin.js'
 import type { RequestView } from './request-view.js'
-import { createResolver, createUncheckedResolver, type MaybeUncheckedToken } from './resolver/index.js'
+import { createResolver, createUncheckedResolver, RESOLVER_DEFAULTS, type MaybeUncheckedToken } from './resolver/index.js'
 import type {
   AuthContext,
   AuthenticateOptions,
@@ -18,7 +21,7 @@ import type {
 import { createFailureThrottle, type FailureThrottle } from './throttle/index.js'
 import { createVerifier } from './verifier.js'
 import { cachedVerifyOf, eagerVerifyOf } from './verifier-engine.js'
-import { isPromise, NotSynchronousError } from './verifier-hooks.js'
+import { isPromise, notSynchronous, NotSynchronousError } from './verifier-hooks.js'
 
 /** Every key of {@link VerifierOptions}: these build a verifier and exclude `verifier`. */
 export const VERIFIER_OPTION_NAMES = Object.freeze([
@@ -63,9 +66,10 @@ function buildVerifier(options: AuthenticatorOptions): Verifier {
   return createVerifier(verifierOptions as VerifierOptions)
 }
 
-function resolverOptions(options: AuthenticatorOptions): ResolverOptions {
+function resolverOptions(options: AuthenticatorOptions, dpop: DpopCheck | undefined): ResolverOptions {
   const picked: { -readonly [K in keyof ResolverOptions]: ResolverOptions[K] } = {}
   if (options.sources !== undefined) picked.sources = options.sources
+  if (dpop !== undefined) picked.sources = dpop.sources(options.sources ?? RESOLVER_DEFAULTS.sources)
   if (options.cookieName !== undefined) picked.cookieName = options.cookieName
   if (options.queryParameter !== undefined) picked.queryParameter = options.queryParameter
   return picked
@@ -94,8 +98,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   if (options.optional !== undefined) assertBoolean('optional', (settings.optional = options.optional))
   if (options.realm !== undefined) assertString('realm', (settings.realm = options.realm))
   assertOriginRule('allowedOrigins', (settings.allowedOrigins = options.allowedOrigins))
-  const resolve = createResolver(resolverOptions(options))
   const verifier = buildVerifier(options)
+  const dpopSettings = resolveDpopOptions(options.dpop, verifier.clock)
+  const dpop = dpopSettings === undefined ? undefined : createDpopCheck(dpopSettings, verifier.clock)
+  const resolve = createResolver(resolverOptions(options, dpop))
   const { optional, realm, allowedOrigins } = settings
   const throttle: FailureThrottle | undefined = options.throttle === undefined || options.throttle === false ? undefined : createFailureThrottle(options.throttle, verifier.clock)
 
@@ -103,7 +109,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const verify = eagerVerify ?? ((token: string, source: string) => verifier.verify(token, source))
   // With a cache to ask, a bearer or cookie token's character check is paid only on a cache miss.
   const cachedVerify = cachedVerifyOf(verifier)
-  const resolveUnchecked = cachedVerify === undefined ? undefined : createUncheckedResolver(resolverOptions(options))
+  const resolveUnchecked = cachedVerify === undefined ? undefined : createUncheckedResolver(resolverOptions(options, dpop))
   const verifySync = 'verifySync' in verifier && typeof verifier.verifySync === 'function' ? (verifier as SyncVerifier) : undefined
 
   function withRealm(err: unknown): unknown {
@@ -155,15 +161,32 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (found === null) return undefined
     const { source } = found
     const auth = verifyFound(found)
+    if (dpop !== undefined) return runDpop(dpop, view, found, mode, auth)
     if (!isPromise<AuthContext>(auth)) return checkOrigin(view, source, mode, auth)
     return Promise.resolve(auth).then((verified) => checkOrigin(view, source, mode, verified))
+  }
+
+  // RFC 9449: the proof is checked once the token is known good, before the origin check.
+  function runDpop(check: DpopCheck, view: RequestView, found: ResolvedToken, mode: CheckOrigin, auth: AuthContext | Promise<AuthContext>): AuthContext | Promise<AuthContext> {
+    const proven = isPromise<AuthContext>(auth) ? Promise.resolve(auth).then((verified) => check.check(view, found, verified)) : check.check(view, found, auth)
+    if (!isPromise<AuthContext>(proven)) return checkOrigin(view, found.source, mode, proven)
+    return Promise.resolve(proven).then((verified) => checkOrigin(view, found.source, mode, verified))
   }
 
   function runSync(view: RequestView, mode: CheckOrigin): AuthContext | undefined {
     const found = find(view)
     if (found === null) return undefined
     if (verifySync === undefined) throw new NotSynchronousError('authenticateSync cannot be used: the verifier has no verifySync; use authenticate()')
-    return checkOrigin(view, found.source, mode, verifySync.verifySync(found.token, found.source))
+    const auth = verifySync.verifySync(found.token, found.source)
+    if (dpop === undefined) return checkOrigin(view, found.source, mode, auth)
+    const proven = dpop.check(view, found, auth)
+    if (isPromise<AuthContext>(proven)) throw notSynchronous('the DPoP replay store', proven)
+    return checkOrigin(view, found.source, mode, proven)
+  }
+
+  // A refusal as the client gets it: the DPoP challenge when DPoP is on, and the realm.
+  function refusal(err: unknown, view: RequestView): unknown {
+    return withRealm(dpop === undefined ? err : dpop.decorate(err, view))
   }
 
   // `eager` under the failure throttle: refused before anything is read when blocked; refusals counted.
@@ -171,11 +194,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     let result: AuthContext | undefined | Promise<AuthContext | undefined>
     try {
       const waiting = gate.check(view)
-      if (waiting !== undefined) return waiting.then(() => countedAsync(gate, view, runCounted(gate, view, mode)), rejectWithRealm)
+      if (waiting !== undefined) {
+        return waiting.then(() => countedAsync(gate, view, runCounted(gate, view, mode)), (err: unknown) => Promise.reject(refusal(err, view)))
+      }
       result = run(view, mode)
     } catch (err) {
       if (!(isAuthError(err) && err.code === 'too_many_failures')) gate.record(view, err)
-      return Promise.reject(withRealm(err))
+      return Promise.reject(refusal(err, view))
     }
     return isPromise<AuthContext | undefined>(result) ? countedAsync(gate, view, result) : result
   }
@@ -185,7 +210,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return run(view, mode)
     } catch (err) {
       gate.record(view, err)
-      throw withRealm(err)
+      throw refusal(err, view)
     }
   }
 
@@ -193,7 +218,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (!isPromise<T>(result)) return result
     return result.then(undefined, (err: unknown) => {
       gate.record(view, err)
-      throw withRealm(err)
+      throw refusal(err, view)
     })
   }
 
@@ -202,14 +227,15 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (throttle !== undefined) return throttled(throttle, view, mode)
     try {
       const result = run(view, mode)
-      return isPromise<AuthContext | undefined>(result) ? result.catch(rejectWithRealm) : result
+      if (!isPromise<AuthContext | undefined>(result)) return result
+      return dpop === undefined ? result.catch(rejectWithRealm) : result.catch((err: unknown) => rejectWithRealm(dpop.decorate(err, view)))
     } catch (err) {
-      return Promise.reject(withRealm(err))
+      return Promise.reject(withRealm(dpop === undefined ? err : dpop.decorate(err, view)))
     }
   }
 
   return Object.freeze({
-    verifier,
+    verifier: dpop === undefined ? verifier : dpopGuardedVerifier(verifier, dpop),
     resolve,
     optional,
     realm,
@@ -234,7 +260,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
           throw err
         }
       } catch (err) {
-        throw withRealm(err)
+        throw withRealm(dpop === undefined ? err : dpop.decorate(err, view))
       }
     },
   })

@@ -1,3 +1,5 @@
+import { dpopChallenge, type DpopChallenge } from './dpop/challenge.js'
+
 /**
  * Every code a request can fail with. Codes are API: tests and apps match on `code`, never on
  * the message. The full list, with status and meaning, is in the core README.
@@ -14,11 +16,15 @@ export type AuthErrorCode =
   | 'origin_not_allowed'
   | 'keys_unavailable'
   | 'server_busy'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
 
 interface CodeInfo {
   status: number
   /** RFC 6750 §3.1 error attribute; undefined where the RFC says to send none. */
   rfc6750?: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'insufficient_user_authentication'
+  /** RFC 9449 §7.1/§9 error attribute of the DPoP challenge. */
+  rfc9449?: 'invalid_dpop_proof' | 'use_dpop_nonce'
   /** WebSocket close code (4000 + HTTP status, as graphql-ws and others do). */
   closeCode: number
   description: string
@@ -75,6 +81,8 @@ const CODES: Readonly<Record<AuthErrorCode, CodeInfo>> = {
     description: 'The keys needed to verify the token are unavailable',
   },
   server_busy: { status: 503, closeCode: 4503, description: 'Too many pending connections' },
+  invalid_dpop_proof: { status: 401, rfc9449: 'invalid_dpop_proof', closeCode: 4401, description: 'The DPoP proof is invalid' },
+  use_dpop_nonce: { status: 401, rfc9449: 'use_dpop_nonce', closeCode: 4401, description: 'The DPoP proof must carry the server nonce' },
 }
 
 /** The codes, for documentation and validation. */
@@ -132,6 +140,8 @@ export class AuthError extends Error {
   readonly challenge: Readonly<Record<string, string>> | undefined
   /** Seconds sent as `Retry-After`, when set. */
   readonly retryAfter: number | undefined
+  /** Set by an authenticator with DPoP on (RFC 9449 §7.1): the challenge then names DPoP too. */
+  dpop: DpopChallenge | undefined
 
   /** @param description safe, client-facing text; never the token or key material. */
   constructor(code: AuthErrorCode, description?: string, options?: AuthErrorOptions) {
@@ -148,6 +158,7 @@ export class AuthError extends Error {
     this.realm = undefined
     this.challenge = options?.challenge
     this.retryAfter = options?.retryAfter
+    this.dpop = undefined
   }
 
   /** Express reads `statusCode` as well as `status`. */
@@ -163,6 +174,12 @@ export class AuthError extends Error {
   /** The RFC 6750 §3 `WWW-Authenticate` value, or undefined for non-401/403 codes. */
   get wwwAuthenticate(): string | undefined {
     if (this.status !== 401 && this.status !== 403 && this.status !== 400) return undefined
+    const info = CODES[this.code]
+    if (this.dpop !== undefined || info.rfc9449 !== undefined) {
+      const realm = this.realm === undefined ? undefined : realmAttribute(this.realm)
+      const error = info.rfc9449 ?? info.rfc6750
+      return dpopChallenge(this.dpop, realm, error, error === undefined ? undefined : descriptionAttribute(this.message), this.challengeParams())
+    }
     const parts: string[] = []
     if (this.realm !== undefined) parts.push(`realm="${realmAttribute(this.realm)}"`)
     const error = this.rfc6750Error
@@ -170,10 +187,14 @@ export class AuthError extends Error {
     if (error !== undefined) {
       parts.push(`error="${error}"`, `error_description="${descriptionAttribute(this.message)}"`)
     }
-    if (this.challenge !== undefined) {
-      for (const [name, value] of Object.entries(this.challenge)) parts.push(`${name}="${descriptionAttribute(value)}"`)
-    }
+    parts.push(...this.challengeParams())
     return parts.length === 0 ? 'Bearer' : `Bearer ${parts.join(', ')}`
+  }
+
+  // RFC 9470 §3 and the like: the auth-params after error_description, escaped.
+  private challengeParams(): string[] {
+    if (this.challenge === undefined) return []
+    return Object.entries(this.challenge).map(([name, value]) => `${name}="${descriptionAttribute(value)}"`)
   }
 
   /**
@@ -185,6 +206,8 @@ export class AuthError extends Error {
     const value = this.wwwAuthenticate
     const headers: Record<string, string> = value === undefined ? { ...REFUSAL_HEADERS } : { ...REFUSAL_HEADERS, 'WWW-Authenticate': value }
     if (this.retryAfter !== undefined) headers['Retry-After'] = String(this.retryAfter)
+    // RFC 9449 §8.1/§9: the nonce the next proof must carry.
+    if (this.dpop?.nonce !== undefined) headers['DPoP-Nonce'] = this.dpop.nonce
     return headers
   }
 

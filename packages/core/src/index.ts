@@ -89,3 +89,8 @@ export { authenticationGuard, assertAuthentication, compileRequirement } from '.
 export type { AuthenticationRequirement, CompiledRequirement } from './step-up/index.js'
 export { createFailureThrottle, MemoryThrottleStore, THROTTLE_DEFAULTS, COUNTED_FAILURES, clientAddress } from './throttle/index.js'
 export type { FailureThrottle, ThrottleOptions, ThrottleBlockEvent, ThrottleStore, FailureCount } from './throttle/index.js'
+export { createMemoryReplayStore, MEMORY_REPLAY_STORE_DEFAULTS } from './dpop/replay-store.js'
+export type { DpopReplayStore, MemoryReplayStore, MemoryReplayStoreOptions } from './dpop/replay-store.js'
+export { DPOP_DEFAULTS } from './dpop/options.js'
+export type { DpopMode, DpopNonceOptions, DpopOptions } from './dpop/options.js'
+export type { DpopChallenge } from './dpop/challenge.js'

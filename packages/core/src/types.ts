@@ -1,5 +1,6 @@
 import type { JsonWebKey, KeyObject } from 'node:crypto'
 import type { Clock } from './clock.js'
+import type { DpopOptions } from './dpop/options.js'
 import type { RequestView } from './request-view.js'
 import type { ThrottleOptions } from './throttle/index.js'
 
@@ -252,6 +253,8 @@ export interface AuthenticatorOptions extends VerifierOptions, ResolverOptions {
   realm?: string
   /** Failure throttling: 429 for a client key after too many failed authentications. Off by default. */
   throttle?: ThrottleOptions | false
+  /** DPoP-bound access tokens (RFC 9449): `{ mode: 'allowed' | 'required', … }`. Default off. */
+  dpop?: DpopOptions
 }
 
 /** Per-call options of {@link Authenticator.authenticate}. */

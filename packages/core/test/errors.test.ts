@@ -14,6 +14,8 @@ describe('AuthError', () => {
     origin_not_allowed: [403, 4403, undefined],
     keys_unavailable: [503, 4503, undefined],
     server_busy: [503, 4503, undefined],
+    invalid_dpop_proof: [401, 4401, undefined],
+    use_dpop_nonce: [401, 4401, undefined],
   }
 
   it('lists every code once', () => {

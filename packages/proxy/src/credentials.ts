@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 export interface StripCredentialsOptions {
   /** Remove the auth cookie from `Cookie`, keeping every other cookie. */
   cookie?: boolean
-  /** Remove the `Authorization` header. */
+  /** Remove the `Authorization` header, and the `DPoP` proof that goes with it (RFC 9449). */
   authorization?: boolean
   /** Remove the token query parameter from the URL (only matters when the `query` source is on). */
   query?: boolean
@@ -41,7 +41,11 @@ export function removeCookie(header: string | string[] | undefined, name: string
 
 /** Applies `strip` to a header bag in place (the request's headers, before they are copied upstream). */
 export function stripCredentials(headers: IncomingHttpHeaders, strip: CredentialStripping, cookieName: string): void {
-  if (strip.authorization) delete headers.authorization
+  if (strip.authorization) {
+    delete headers.authorization
+    // The proof is spent here, and names this gateway's URL: it is credential material, not the upstream's.
+    delete headers.dpop
+  }
   if (strip.cookie && headers.cookie !== undefined) {
     const rest = removeCookie(headers.cookie, cookieName)
     if (rest === undefined) delete headers.cookie

@@ -25,7 +25,7 @@ export function upstreamWebSocketUrl(target: URL, requestUrl: string | undefined
   return `${scheme}//${target.host}${base}${requestUrl ?? '/'}`
 }
 
-const RESOLVER_AND_ADAPTER_KEYS = ['sources', 'cookieName', 'queryParameter', 'allowedOrigins', 'realm'] as const
+const RESOLVER_AND_ADAPTER_KEYS = ['sources', 'cookieName', 'queryParameter', 'allowedOrigins', 'realm', 'dpop'] as const
 
 /** Options for `@hivegate/ws`: the caller's quarantine options plus the gateway's own verifier and resolver settings. */
 export function wsAuthOptions(auth: AuthenticatorOptions, authenticator: Authenticator, quarantine: Record<string, unknown>): Record<string, unknown> {

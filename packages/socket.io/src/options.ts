@@ -1,0 +1,122 @@
+import {
+  assertBoolean,
+  assertOneOf,
+  assertPlainObject,
+  assertPositiveInteger,
+  createAuthenticator,
+  optionTypeError,
+} from '@hivegate/core'
+import type { AuthContext, Authenticator, AuthenticatorOptions, BuiltInSourceName, TokenSource } from '@hivegate/core'
+import type { Socket } from 'socket.io'
+import type { EventGuard } from './guards.js'
+import { handshakeAuthSource } from './handshake-source.js'
+
+/** Bounds on what an unauthenticated socket may cost; each disconnects it when crossed. */
+export interface QuarantineLimits {
+  /** Longest time in quarantine, ms (on the verifier's clock). Default 10 000. */
+  quarantineTimeout?: number
+  /** Failed auth events before the socket is disconnected. Default 3. */
+  maxAuthAttempts?: number
+  /** Largest token an auth event may carry, bytes. Default 16 KiB. */
+  maxMessageSize?: number
+  /** Other events tolerated (and dropped) in quarantine. Default 10. */
+  maxIgnoredMessages?: number
+  /** Sockets in quarantine at once; more fail the handshake with `server_busy`. Default 10 000. */
+  maxQuarantined?: number
+}
+
+/** Options of {@link createSocketAuth}. */
+export interface SocketAuthOptions extends AuthenticatorOptions, QuarantineLimits {
+  /**
+   * An authenticator built elsewhere (shared with other adapters); excludes the verifier and
+   * resolver options. Sockets are disconnected at the `validUntil` its verifier gives each token.
+   */
+  authenticator?: Authenticator
+  /**
+   * Admit sockets whose handshake carries no token, withholding their events until an
+   * `hivegate:auth` event verifies. Default false: such a handshake fails with `credentials_required`.
+   */
+  quarantine?: boolean
+  /** Guards by event name, e.g. `{ 'ride:update': requirePermission('london', obj, 'U') }`. */
+  events?: Readonly<Record<string, EventGuard>>
+  /** What happens to an event `events` does not list: `'allow'` (default) or `'deny'`. */
+  unlistedEvents?: 'allow' | 'deny'
+  /** Called once when a socket becomes trusted (connected with a token, or promoted from quarantine). */
+  onTrusted?: (socket: Socket, auth: AuthContext) => void
+}
+
+/** The limits with their defaults, in one place (the same as `@hivegate/ws`). */
+export const DEFAULT_LIMITS: Readonly<Required<QuarantineLimits>> = Object.freeze({
+  quarantineTimeout: 10_000,
+  maxAuthAttempts: 3,
+  maxMessageSize: 16 * 1024,
+  maxIgnoredMessages: 10,
+  maxQuarantined: 10_000,
+})
+
+/** The resolver order of a socket.io handshake: `handshake.auth.token`, then the Bearer header, then the cookie. */
+export const DEFAULT_SOURCES: ReadonlyArray<BuiltInSourceName | TokenSource> = Object.freeze([handshakeAuthSource, 'bearer', 'cookie'])
+
+/** Options after validation. */
+export interface ResolvedOptions {
+  readonly authenticator: Authenticator
+  readonly limits: Readonly<Required<QuarantineLimits>>
+  readonly quarantine: boolean
+  readonly events: ReadonlyMap<string, EventGuard>
+  readonly denyUnlisted: boolean
+  readonly onTrusted: ((socket: Socket, auth: AuthContext) => void) | undefined
+}
+
+const OWN_KEYS: readonly string[] = ['authenticator', 'quarantine', 'events', 'unlistedEvents', 'onTrusted', ...Object.keys(DEFAULT_LIMITS)]
+
+function eventTable(value: unknown): Map<string, EventGuard> {
+  if (value === undefined) return new Map()
+  assertPlainObject('events', value)
+  const table = new Map<string, EventGuard>()
+  for (const [name, guard] of Object.entries(value)) {
+    if (typeof guard !== 'function') throw optionTypeError(`events[${JSON.stringify(name)}]`, 'a guard from requirePermission() or requireDataProvider()', guard)
+    table.set(name, guard as EventGuard)
+  }
+  return table
+}
+
+function buildAuthenticator(options: SocketAuthOptions): Authenticator {
+  const given = options.authenticator
+  if (given === undefined) {
+    const core: Record<string, unknown> = { ...options, sources: options.sources ?? DEFAULT_SOURCES, optional: true }
+    for (const key of OWN_KEYS) delete core[key]
+    return createAuthenticator(core as AuthenticatorOptions)
+  }
+  if (typeof given !== 'object' || given === null || typeof given.authenticate !== 'function' || given.verifier === undefined) {
+    throw optionTypeError('authenticator', 'an Authenticator from createAuthenticator()', given)
+  }
+  // A ready authenticator holds its resolver and verifier: their options here would do nothing.
+  const ignored = Object.keys(options).find((key) => !OWN_KEYS.includes(key) && (options as Record<string, unknown>)[key] !== undefined)
+  if (ignored !== undefined) throw new TypeError(`"${ignored}" cannot be used with "authenticator"; set it where the authenticator is built`)
+  return given
+}
+
+/** Validates the options once, at construction, and builds the authenticator. */
+export function resolveOptions(options: SocketAuthOptions): ResolvedOptions {
+  assertPlainObject('options', options)
+  const limits = { ...DEFAULT_LIMITS }
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof QuarantineLimits)[]) {
+    const value = options[key]
+    if (value === undefined) continue
+    assertPositiveInteger(key, value)
+    limits[key] = value
+  }
+  if (options.quarantine !== undefined) assertBoolean('quarantine', options.quarantine)
+  if (options.unlistedEvents !== undefined) assertOneOf('unlistedEvents', options.unlistedEvents, ['allow', 'deny'] as const)
+  const onTrusted = options.onTrusted
+  if (onTrusted !== undefined && typeof onTrusted !== 'function') throw optionTypeError('onTrusted', 'a function', onTrusted)
+  const events = eventTable(options.events)
+  return {
+    authenticator: buildAuthenticator(options),
+    limits: Object.freeze(limits),
+    quarantine: options.quarantine === true,
+    events,
+    denyUnlisted: options.unlistedEvents === 'deny',
+    onTrusted: onTrusted as ResolvedOptions['onTrusted'],
+  }
+}
