@@ -14,6 +14,14 @@ describe('AuthError challenge parameters and Retry-After', () => {
     expect(err.toJSON()).to.deep.equal({ error: 'insufficient_user_authentication', error_description: 'More recent authentication is required' })
   })
 
+  it('keeps the step-up parameters on a DPoP challenge (RFC 9449 §7.1)', () => {
+    const err = new AuthError('insufficient_user_authentication', 'A stronger authentication is required', { challenge: { acr_values: 'urn:example:mfa' } })
+    err.dpop = { algs: 'ES256', bearer: false, scheme: 'dpop' }
+    expect(err.wwwAuthenticate).to.equal(
+      'DPoP error="insufficient_user_authentication", error_description="A stronger authentication is required", acr_values="urn:example:mfa", algs="ES256"',
+    )
+  })
+
   it('drops quotes, backslashes and control characters from challenge values', () => {
     const err = new AuthError('insufficient_user_authentication', undefined, { challenge: { acr_values: 'a"b\\c\r\nd' } })
     expect(err.wwwAuthenticate).to.match(/acr_values="abcd"$/)
