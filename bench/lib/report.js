@@ -155,7 +155,7 @@ function dpopSection(d) {
 
 /** Markdown for `results` (the object stored in results.json). */
 export function render(results, notesPath) {
-  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'socketio', 'access', 'dpop']
+  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'socketio', 'access', 'dpop'].filter((p) => results[p])
   const targets = judge(results)
   const out = [
     '# Benchmark results',
