@@ -42,6 +42,13 @@ function verifySection(v) {
         r.hivegate ? `**${r.label}**` : r.label, (1e6 / r.opsPerSec.median).toFixed(2), pct(r.opsPerSec.iqrPct), x(r.ratioToFloor), x(1 / r.ratioToFloor), x(r.ratioToFloorMap),
       ])),
     )
+    const cost = (name, c) => `${name}: time × ${c.median.toFixed(3)} (IQR ${c.iqr[0].toFixed(3)}–${c.iqr[1].toFixed(3)})`
+    if (p.throttleCost) {
+      out.push(
+        '\nFailure throttle on an accepted request (`throttle: {}`, memory store, cached token), per round against the same path without it, goal < 1.02: ' +
+          [cost('no failures held', p.throttleCost), p.throttleHeldCost && cost('1000 other keys held', p.throttleHeldCost)].filter(Boolean).join('; ') + '.',
+      )
+    }
   }
   return out.join('\n')
 }
@@ -148,7 +155,7 @@ function dpopSection(d) {
 
 /** Markdown for `results` (the object stored in results.json). */
 export function render(results, notesPath) {
-  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'socketio', 'access', 'dpop']
+  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'socketio', 'access', 'dpop'].filter((p) => results[p])
   const targets = judge(results)
   const out = [
     '# Benchmark results',

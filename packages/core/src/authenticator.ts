@@ -18,6 +18,7 @@ import type {
   Verifier,
   VerifierOptions,
 } from './types.js'
+import { createFailureThrottle, type FailureThrottle } from './throttle/index.js'
 import { createVerifier } from './verifier.js'
 import { cachedVerifyOf, eagerVerifyOf } from './verifier-engine.js'
 import { isPromise, notSynchronous, NotSynchronousError } from './verifier-hooks.js'
@@ -102,6 +103,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const dpop = dpopSettings === undefined ? undefined : createDpopCheck(dpopSettings, verifier.clock)
   const resolve = createResolver(resolverOptions(options, dpop))
   const { optional, realm, allowedOrigins } = settings
+  const throttle: FailureThrottle | undefined = options.throttle === undefined || options.throttle === false ? undefined : createFailureThrottle(options.throttle, verifier.clock)
 
   const eagerVerify = eagerVerifyOf(verifier)
   const verify = eagerVerify ?? ((token: string, source: string) => verifier.verify(token, source))
@@ -171,8 +173,58 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return Promise.resolve(proven).then((verified) => checkOrigin(view, found.source, mode, verified))
   }
 
+  function runSync(view: RequestView, mode: CheckOrigin): AuthContext | undefined {
+    const found = find(view)
+    if (found === null) return undefined
+    if (verifySync === undefined) throw new NotSynchronousError('authenticateSync cannot be used: the verifier has no verifySync; use authenticate()')
+    const auth = verifySync.verifySync(found.token, found.source)
+    if (dpop === undefined) return checkOrigin(view, found.source, mode, auth)
+    const proven = dpop.check(view, found, auth)
+    if (isPromise<AuthContext>(proven)) throw notSynchronous('the DPoP replay store', proven)
+    return checkOrigin(view, found.source, mode, proven)
+  }
+
+  // A refusal as the client gets it: the DPoP challenge when DPoP is on, and the realm.
+  function refusal(err: unknown, view: RequestView): unknown {
+    return withRealm(dpop === undefined ? err : dpop.decorate(err, view))
+  }
+
+  // `eager` under the failure throttle: refused before anything is read when blocked; refusals counted.
+  function throttled(gate: FailureThrottle, view: RequestView, mode: CheckOrigin): AuthContext | undefined | Promise<AuthContext | undefined> {
+    let result: AuthContext | undefined | Promise<AuthContext | undefined>
+    try {
+      const waiting = gate.check(view)
+      if (waiting !== undefined) {
+        return waiting.then(() => countedAsync(gate, view, runCounted(gate, view, mode)), (err: unknown) => Promise.reject(refusal(err, view)))
+      }
+      result = run(view, mode)
+    } catch (err) {
+      if (!(isAuthError(err) && err.code === 'too_many_failures')) gate.record(view, err)
+      return Promise.reject(refusal(err, view))
+    }
+    return isPromise<AuthContext | undefined>(result) ? countedAsync(gate, view, result) : result
+  }
+
+  function runCounted(gate: FailureThrottle, view: RequestView, mode: CheckOrigin): AuthContext | undefined | Promise<AuthContext | undefined> {
+    try {
+      return run(view, mode)
+    } catch (err) {
+      gate.record(view, err)
+      throw refusal(err, view)
+    }
+  }
+
+  function countedAsync<T>(gate: FailureThrottle, view: RequestView, result: T | Promise<T>): T | Promise<T> {
+    if (!isPromise<T>(result)) return result
+    return result.then(undefined, (err: unknown) => {
+      gate.record(view, err)
+      throw refusal(err, view)
+    })
+  }
+
   function eager(view: RequestView, call: AuthenticateOptions | undefined): AuthContext | undefined | Promise<AuthContext | undefined> {
     const mode = checkOriginOf(call)
+    if (throttle !== undefined) return throttled(throttle, view, mode)
     try {
       const result = run(view, mode)
       if (!isPromise<AuthContext | undefined>(result)) return result
@@ -195,14 +247,18 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     authenticateSync(view: RequestView, call?: AuthenticateOptions): AuthContext | undefined {
       const mode = checkOriginOf(call)
       try {
-        const found = find(view)
-        if (found === null) return undefined
-        if (verifySync === undefined) throw new NotSynchronousError('authenticateSync cannot be used: the verifier has no verifySync; use authenticate()')
-        const auth = verifySync.verifySync(found.token, found.source)
-        if (dpop === undefined) return checkOrigin(view, found.source, mode, auth)
-        const proven = dpop.check(view, found, auth)
-        if (isPromise<AuthContext>(proven)) throw notSynchronous('the DPoP replay store', proven)
-        return checkOrigin(view, found.source, mode, proven)
+        if (throttle === undefined) return runSync(view, mode)
+        const waiting = throttle.check(view)
+        if (waiting !== undefined) {
+          waiting.catch(() => {})
+          throw new NotSynchronousError('authenticateSync cannot be used: the throttle store answers with a Promise; use authenticate()')
+        }
+        try {
+          return runSync(view, mode)
+        } catch (err) {
+          throttle.record(view, err)
+          throw err
+        }
       } catch (err) {
         throw withRealm(dpop === undefined ? err : dpop.decorate(err, view))
       }

@@ -2,6 +2,7 @@ import type { JsonWebKey, KeyObject } from 'node:crypto'
 import type { Clock } from './clock.js'
 import type { DpopOptions } from './dpop/options.js'
 import type { RequestView } from './request-view.js'
+import type { ThrottleOptions } from './throttle/index.js'
 
 /** JWS algorithms hivegate verifies. `none` is not one of them, in any casing. */
 export type Algorithm =
@@ -250,6 +251,8 @@ export interface AuthenticatorOptions extends VerifierOptions, ResolverOptions {
   allowedOrigins?: OriginRule
   /** Realm of the `WWW-Authenticate` challenge. */
   realm?: string
+  /** Failure throttling: 429 for a client key after too many failed authentications. Off by default. */
+  throttle?: ThrottleOptions | false
   /** DPoP-bound access tokens (RFC 9449): `{ mode: 'allowed' | 'required', … }`. Default off. */
   dpop?: DpopOptions
 }

@@ -98,7 +98,7 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
       const view = viewOf(req)
       if (match.rule?.public !== true && !gate.skips(view)) {
         const auth = await gate.authenticate(req, view)
-        enforceRule(match, auth)
+        enforceRule(match, auth, authenticator.verifier.clock)
         if (auth !== undefined) identities.set(req, auth)
       }
       stripCredentials(req.headers, strip, cookieName)

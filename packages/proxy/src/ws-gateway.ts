@@ -48,7 +48,7 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
     authenticator,
     // Verified once, by the handler: the route rule is checked on its AuthContext, still before the upgrade.
     beforeUpgrade(req, auth) {
-      if (auth !== undefined) enforceRule(matches.get(req) ?? NO_MATCH, auth)
+      if (auth !== undefined) enforceRule(matches.get(req) ?? NO_MATCH, auth, authenticator.verifier.clock)
     },
   })
 
@@ -74,7 +74,7 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
     if (relays.size >= websocket.maxRelays) return void client.close(1013, 'Too many connections')
     const auth = wsAuth.authOf(client)
     try {
-      enforceRule(matches.get(req) ?? NO_MATCH, auth)
+      enforceRule(matches.get(req) ?? NO_MATCH, auth, authenticator.verifier.clock)
     } catch (err) {
       const e = asAuthError(err)
       client.close(e?.closeCode ?? 1008, e?.message ?? '')
@@ -103,7 +103,7 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
         route(req, socket, head)
       } catch (err) {
         const authError = asAuthError(err)
-        if (authError !== undefined) writeAuthError(socket, authError)
+        if (authError !== undefined) writeAuthError(socket, authError, { realm: authenticator.realm })
         else socket.destroy()
       }
     },

@@ -44,10 +44,32 @@ function keys(auth: Record<string, unknown>, where: ConfigEnvironment): KeySetOp
   return set
 }
 
+// Failure throttling in memory; `trustProxy` is a hop count (or true/false), as in core.
+function throttle(value: unknown): AuthenticatorOptions['throttle'] {
+  if (value === undefined) return undefined
+  const path: ConfigPath = ['auth', 'throttle']
+  if (value === false) return false
+  const raw = mapping(value, path, ['maxFailures', 'window', 'trustProxy', 'maxKeys'])
+  const out: NonNullable<Exclude<AuthenticatorOptions['throttle'], false>> = {}
+  const maxFailures = positiveInteger(raw.maxFailures, [...path, 'maxFailures'])
+  if (maxFailures !== undefined) out.maxFailures = maxFailures
+  const window = durationSeconds(raw.window, [...path, 'window'])
+  if (window !== undefined) out.window = window
+  const maxKeys = positiveInteger(raw.maxKeys, [...path, 'maxKeys'])
+  if (maxKeys !== undefined) out.maxKeys = maxKeys
+  if (raw.trustProxy !== undefined) {
+    if (typeof raw.trustProxy !== 'boolean' && !(Number.isSafeInteger(raw.trustProxy) && (raw.trustProxy as number) >= 0)) {
+      fail([...path, 'trustProxy'], 'must be true, false or a number of proxies')
+    }
+    out.trustProxy = raw.trustProxy as boolean | number
+  }
+  return out
+}
+
 function authOptions(value: unknown, where: ConfigEnvironment): AuthenticatorOptions {
   const auth = mapping(value, ['auth'], [
     'issuer', 'audience', 'cookieName', 'sources', 'requiredClaims', 'clockTolerance', 'maxTokenAge', 'maxTokenLength',
-    'allowedOrigins', 'realm', 'secrets', 'publicKeys', 'jwks', 'localJwks',
+    'allowedOrigins', 'realm', 'secrets', 'publicKeys', 'jwks', 'localJwks', 'throttle',
   ])
   const issuer = stringOrList(auth.issuer, ['auth', 'issuer'])
   if (issuer === undefined) fail(['auth'], 'needs "issuer"')
@@ -66,6 +88,7 @@ function authOptions(value: unknown, where: ConfigEnvironment): AuthenticatorOpt
   set('maxTokenLength', positiveInteger(auth.maxTokenLength, ['auth', 'maxTokenLength']))
   set('allowedOrigins', stringList(auth.allowedOrigins, ['auth', 'allowedOrigins']))
   set('realm', optionalString(auth.realm, ['auth', 'realm']))
+  set('throttle', throttle(auth.throttle))
   return options
 }
 
@@ -74,7 +97,7 @@ function routes(value: unknown): RouteRule[] | undefined {
   if (!Array.isArray(value)) fail(['routes'], 'must be a list of rules')
   return value.map((raw, i) => {
     const at: ConfigPath = ['routes', i]
-    const rule = mapping(raw, at, ['path', 'methods', 'public', 'permission', 'dataProvider'])
+    const rule = mapping(raw, at, ['path', 'methods', 'public', 'permission', 'dataProvider', 'authentication'])
     const out: RouteRule = { path: string(rule.path, [...at, 'path']) }
     const methods = stringList(rule.methods, [...at, 'methods'])
     if (methods !== undefined) out.methods = methods
@@ -89,6 +112,16 @@ function routes(value: unknown): RouteRule[] | undefined {
     if (permission !== undefined) out.permission = permission as [string, string, string]
     const dataProvider = tuple('dataProvider', 2)
     if (dataProvider !== undefined) out.dataProvider = dataProvider as [string, string]
+    if (rule.authentication !== undefined) {
+      const path: ConfigPath = [...at, 'authentication']
+      const step = mapping(rule.authentication, path, ['acrValues', 'maxAge'])
+      const authentication: NonNullable<RouteRule['authentication']> = {}
+      const acrValues = stringList(step.acrValues, [...path, 'acrValues'])
+      if (acrValues !== undefined) authentication.acrValues = acrValues
+      const maxAge = durationSeconds(step.maxAge, [...path, 'maxAge'])
+      if (maxAge !== undefined) authentication.maxAge = maxAge
+      out.authentication = authentication
+    }
     return out
   })
 }
