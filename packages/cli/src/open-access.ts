@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import {
+  AccessError, createAccessRegistry, createRedisStore, createSqliteStore, type AccessEvent, type AccessRegistry, type AccessStore,
+} from '@hivegate/access'
+import type { AccessConfig } from './config/access-schema.js'
+import type { LoadedConfig } from './config/load-config.js'
+import { exposedSecretWarning } from './file-mode.js'
+import { CliError } from './io.js'
+
+/** A registry and the store under it, closed together. */
+export interface OpenAccess {
+  readonly registry: AccessRegistry
+  readonly store: AccessStore
+  close(): Promise<void>
+}
+
+/** How a command opens the registry. */
+export interface OpenAccessOptions {
+  env: Readonly<Record<string, string | undefined>>
+  /** Set up an empty Redis store (only `hivegate access init` does). */
+  create?: boolean
+  /** For a command: read the store once first and fail at once when it is down, rather than wait for it. */
+  once?: boolean
+  onEvent?: (event: AccessEvent) => void
+  /** Problems that do not stop the command (a key file other users can read). */
+  warn?: (text: string) => void
+}
+
+/** The store the `access.store` key names. */
+export function accessStore(config: AccessConfig, create = false): AccessStore {
+  return config.store.kind === 'sqlite' ? createSqliteStore(config.store.path) : createRedisStore(config.store.url, { create })
+}
+
+/** Reads the operator key from its file or environment variable; the error names the key, never the value. */
+export function readOperatorKey(loaded: LoadedConfig<{ access?: AccessConfig } | AccessConfig>, config: AccessConfig, options: OpenAccessOptions): string {
+  const source = config.operatorKey
+  if ('env' in source) {
+    const value = options.env[source.env]
+    if (value === undefined || value === '') throw loaded.errorAt(['access', 'operatorKey', 'env'], `environment variable ${source.env} is not set (hivegate access init prints a key)`)
+    return value
+  }
+  const file = resolve(loaded.baseDir, source.file)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error'
+    throw loaded.errorAt(['access', 'operatorKey', 'file'], `cannot read ${source.file} (${code}${code === 'ENOENT' ? '; hivegate access init creates it' : ''})`)
+  }
+  const warning = exposedSecretWarning(file, source.file)
+  if (warning !== undefined) options.warn?.(`access.operatorKey.file: ${warning}`)
+  return text.trim()
+}
+
+/**
+ * Opens the registry the `access:` block describes. A wrong key, an unreadable or empty store
+ * becomes a CliError that says what to do, and nothing is left open.
+ */
+export async function openAccess(loaded: LoadedConfig<{ access?: AccessConfig } | AccessConfig>, config: AccessConfig, options: OpenAccessOptions): Promise<OpenAccess> {
+  const operatorKey = readOperatorKey(loaded, config, options)
+  const store = accessStore(config, options.create)
+  let registry: AccessRegistry
+  try {
+    registry = await createAccessRegistry({
+      store, operatorKey, issuer: config.issuer, startup: options.once === true ? 'fail-closed' : config.startup,
+      ...(config.audience !== undefined && { audience: config.audience }),
+      ...(options.onEvent !== undefined && { onEvent: options.onEvent }),
+    })
+  } catch (err) {
+    await store.close().catch(() => {})
+    if (err instanceof RangeError || err instanceof TypeError) throw loaded.errorAt(['access', 'operatorKey'], err.message.replace(/^"operatorKey" /, ''))
+    if (err instanceof AccessError) throw new CliError(accessProblem(err))
+    throw err
+  }
+  if (options.once === true) {
+    try {
+      await registry.refresh()
+    } catch (err) {
+      await registry.close()
+      await store.close().catch(() => {})
+      throw err instanceof AccessError ? new CliError(accessProblem(err)) : err
+    }
+    const health = registry.health()
+    if (!health.loaded) {
+      await registry.close()
+      await store.close().catch(() => {})
+      throw new CliError(health.lastError ?? `cannot read the access store ${store.description}`)
+    }
+  }
+  return {
+    registry,
+    store,
+    async close() {
+      await registry.close()
+      await store.close()
+    },
+  }
+}
+
+/** A message for a refused access operation, with what to do about the usual ones. */
+export function accessProblem(err: AccessError): string {
+  if (err.code === 'store_empty') return `${err.message} (run "hivegate access init" to set up a new store)`
+  if (err.code === 'operator_key_mismatch') return `${err.message}: the store was set up with another operator key`
+  return err.message
+}
