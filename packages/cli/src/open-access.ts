@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import {
   AccessError, createAccessRegistry, createRedisStore, createSqliteStore, type AccessEvent, type AccessRegistry, type AccessStore,
 } from '@hivegate/access'
@@ -29,7 +29,9 @@ export interface OpenAccessOptions {
 
 /** The store the `access.store` key names. */
 export function accessStore(config: AccessConfig, create = false): AccessStore {
-  return config.store.kind === 'sqlite' ? createSqliteStore(config.store.path) : createRedisStore(config.store.url, { create })
+  if (config.store.kind === 'redis') return createRedisStore(config.store.url, { create })
+  if (create) mkdirSync(dirname(config.store.path), { recursive: true, mode: 0o700 })
+  return createSqliteStore(config.store.path)
 }
 
 /** Reads the operator key from its file or environment variable; the error names the key, never the value. */
