@@ -62,12 +62,18 @@ export function readOperatorKey(loaded: LoadedConfig<{ access?: AccessConfig } |
 export async function openAccess(loaded: LoadedConfig<{ access?: AccessConfig } | AccessConfig>, config: AccessConfig, options: OpenAccessOptions): Promise<OpenAccess> {
   const operatorKey = readOperatorKey(loaded, config, options)
   const store = accessStore(config, options.create)
+  // A command reports the first read's outcome rather than wait out a store that is down.
+  let firstRead: (event: AccessEvent) => void = () => {}
+  const firstOutcome = new Promise<AccessEvent>((resolve) => (firstRead = resolve))
+  const onEvent = (event: AccessEvent): void => {
+    if (event.type === 'access_refreshed' || event.type === 'access_refresh_failed') firstRead(event)
+    options.onEvent?.(event)
+  }
   let registry: AccessRegistry
   try {
     registry = await createAccessRegistry({
-      store, operatorKey, issuer: config.issuer, startup: options.once === true ? 'fail-closed' : config.startup,
+      store, operatorKey, issuer: config.issuer, startup: options.once === true ? 'fail-closed' : config.startup, onEvent,
       ...(config.audience !== undefined && { audience: config.audience }),
-      ...(options.onEvent !== undefined && { onEvent: options.onEvent }),
     })
   } catch (err) {
     await store.close().catch(() => {})
@@ -76,18 +82,18 @@ export async function openAccess(loaded: LoadedConfig<{ access?: AccessConfig } 
     throw err
   }
   if (options.once === true) {
+    let outcome: AccessEvent
     try {
-      await registry.refresh()
+      // refresh() rejects only for a wrong operator key; a fault arrives as an event.
+      outcome = await Promise.race([firstOutcome, registry.refresh().then(() => firstOutcome)])
     } catch (err) {
-      await registry.close()
-      await store.close().catch(() => {})
-      throw err instanceof AccessError ? new CliError(accessProblem(err)) : err
+      outcome = { type: 'access_refresh_failed', reason: err instanceof AccessError ? accessProblem(err) : String(err) }
     }
-    const health = registry.health()
-    if (!health.loaded) {
-      await registry.close()
+    if (outcome.type === 'access_refresh_failed') {
+      // The store first: a read still waiting on it then fails at once, and the registry closes.
       await store.close().catch(() => {})
-      throw new CliError(health.lastError ?? `cannot read the access store ${store.description}`)
+      await registry.close()
+      throw new CliError(outcome.reason)
     }
   }
   return {
