@@ -50,6 +50,7 @@ describe('three gateways on one Redis access registry (issue 12)', function () {
   let upstream: EchoUpstream
   let direct: string
   let throughCut: string
+  let failClosed: string
   let admin: string
   const gateways: Record<'a' | 'b' | 'c', ServeProcess> = {} as never
   const sockets: TestSocket[] = []
@@ -76,7 +77,7 @@ describe('three gateways on one Redis access registry (issue 12)', function () {
     redis = await startRedis(this, { persistDir: dir })
     cut = await startTcpCut(redis.port)
     upstream = await startEchoUpstream()
-    const config = (name: string, port: number): string => {
+    const config = (name: string, port: number, extra = ''): string => {
       const file = join(dir, `${name}.yml`)
       writeFileSync(file, `upstream: { target: "${upstream.url}" }
 auth:
@@ -84,12 +85,13 @@ auth:
 access:
   store: redis://127.0.0.1:${port}/0
   operatorKey: { env: HG_OPERATOR_KEY }
-`)
+${extra}`)
       return file
     }
     direct = config('direct', redis.port)
     // Gateway C reaches Redis through a relay the test can cut.
     throughCut = config('cut', cut.port)
+    failClosed = config('fail-closed', cut.port, '  startup: fail-closed\n')
     await cli(direct, 'access', 'init')
     admin = JSON.parse(await cli(direct, 'access', 'token', 'create', '--name', 'ops', '--sub', 'ops', '--per', '{"hivegate":{"access/*":"CRUD"}}', '--json')).value
     ;[gateways.a, gateways.b, gateways.c] = await Promise.all([startServe(direct, ENV), startServe(direct, ENV), startServe(throughCut, ENV)])
@@ -178,5 +180,22 @@ access:
     const refused = await request(gateways.b.url).get('/things').set('Authorization', `Bearer ${token.value}`).expect(401)
     expect(refused.body.error).to.equal('token_revoked')
     expect((await health(gateways.b)).access.version).to.equal((await health(gateways.a)).access.version)
+  })
+
+  it('startup fail-closed: listens with Redis out of reach, refusing static tokens until the state is loaded', async () => {
+    const token = await newToken('fail-closed')
+    cut.cut()
+    const d = await startServe(failClosed, ENV)
+    try {
+      const early = await request(d.url).get('/hivegate/health').expect(503)
+      expect(early.body.access).to.include({ loaded: false, ok: false })
+      expect(await status(d, token.value)).to.equal(401)
+      cut.restore()
+      await until('D has loaded the state', async () => (await health(d)).ok)
+      expect(await status(d, token.value)).to.equal(200)
+    } finally {
+      cut.restore()
+      await d.stop('SIGKILL')
+    }
   })
 })
