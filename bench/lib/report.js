@@ -136,6 +136,11 @@ function accessSection(a) {
       ['Redis', int(a.redis.samples), ms(a.redis.p50), ms(a.redis.p99), ms(a.redis.max)],
       ['SQLite', int(a.sqlite.samples), ms(a.sqlite.p50), ms(a.sqlite.p99), ms(a.sqlite.max)],
     ]),
+    ...(a.serve === undefined ? [] : [
+      '',
+      `Through \`hivegate serve\` (three processes on Redis): ${int(a.serve.samples / 2)} revocations posted to A's admin API, timed until B's and C's WebSocket opened with that token closes (admin API round trip included).`,
+      table(['path', 'arrivals', 'p50 (ms)', 'p99 (ms)', 'max (ms)'], [['admin API on A → B, C close the WebSocket', int(a.serve.samples), ms(a.serve.p50), ms(a.serve.p99), ms(a.serve.max)]]),
+    ]),
     '',
     'Request cost with the registry attached (verifySync of a static token, cache off, interleaved rounds): the hot path reads only memory, whatever the store.',
     table(['store', 'ops/s (median)'], a.cost.rows.map((r) => [r.label, int(r.opsPerSec)])),

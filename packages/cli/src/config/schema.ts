@@ -4,18 +4,27 @@ import {
   boolean, durationSeconds, fail, mapping, optionalString, port, positiveInteger, string, stringList, stringOrList, type ConfigPath,
 } from './check.js'
 import { byKid, configFile, secretValue, type ConfigEnvironment } from './secrets.js'
+import { toAccessConfig, type AccessConfig } from './access-schema.js'
 
-/** What `hivegate serve` runs: the gateway options and where to listen. */
+/** What `hivegate serve` runs: the gateway options, where to listen, and the access registry. */
 export interface ServeConfig {
   gateway: GatewayOptions
   listen: { host: string; port: number }
+  /** The `access:` block, when there is one. */
+  access?: AccessConfig
 }
+
+const ROOT_KEYS = ['listen', 'upstream', 'auth', 'identityHeaders', 'stripCredentials', 'preflight', 'upstreamAuthCookie', 'routes', 'limits', 'access']
+const AUTH_KEYS = [
+  'issuer', 'audience', 'cookieName', 'sources', 'requiredClaims', 'clockTolerance', 'maxTokenAge', 'maxTokenLength',
+  'allowedOrigins', 'realm', 'secrets', 'publicKeys', 'jwks', 'localJwks', 'throttle',
+]
 
 /** Where `serve` listens when the config does not say. */
 export const LISTEN_DEFAULTS = Object.freeze({ host: '127.0.0.1', port: 8080 })
 const SOURCES: readonly BuiltInSourceName[] = ['cookie', 'bearer', 'authMessage', 'query']
 
-function keys(auth: Record<string, unknown>, where: ConfigEnvironment): KeySetOptions {
+function keys(auth: Record<string, unknown>, where: ConfigEnvironment, registry: boolean): KeySetOptions {
   const set: KeySetOptions = {}
   const secrets = byKid(auth.secrets, ['auth', 'secrets'], (v, p) => secretValue(v, p, where))
   if (secrets !== undefined) set.secrets = secrets
@@ -40,7 +49,7 @@ function keys(auth: Record<string, unknown>, where: ConfigEnvironment): KeySetOp
     if (!Array.isArray((parsed as { keys?: unknown } | null)?.keys)) fail(path, 'must hold a JWKS: {"keys": [...]}')
     set.localJwks = parsed as { keys: [] }
   }
-  if (Object.keys(set).length === 0) fail(['auth'], 'needs at least one of secrets, publicKeys, jwks, localJwks')
+  if (Object.keys(set).length === 0 && !registry) fail(['auth'], 'needs at least one of secrets, publicKeys, jwks, localJwks (or an "access" block)')
   return set
 }
 
@@ -66,16 +75,13 @@ function throttle(value: unknown): AuthenticatorOptions['throttle'] {
   return out
 }
 
-function authOptions(value: unknown, where: ConfigEnvironment): AuthenticatorOptions {
-  const auth = mapping(value, ['auth'], [
-    'issuer', 'audience', 'cookieName', 'sources', 'requiredClaims', 'clockTolerance', 'maxTokenAge', 'maxTokenLength',
-    'allowedOrigins', 'realm', 'secrets', 'publicKeys', 'jwks', 'localJwks', 'throttle',
-  ])
+function authOptions(value: unknown, where: ConfigEnvironment, registry: boolean): AuthenticatorOptions {
+  const auth = mapping(value, ['auth'], AUTH_KEYS)
   const issuer = stringOrList(auth.issuer, ['auth', 'issuer'])
   if (issuer === undefined) fail(['auth'], 'needs "issuer"')
   const sources = stringList(auth.sources, ['auth', 'sources'])
   sources?.forEach((s, i) => (SOURCES as string[]).includes(s) || fail(['auth', 'sources', i], `must be one of ${SOURCES.join(', ')}`))
-  const options: AuthenticatorOptions = { issuer, keys: keys(auth, where) }
+  const options: AuthenticatorOptions = { issuer, keys: keys(auth, where, registry) }
   const set = <K extends keyof AuthenticatorOptions>(key: K, v: AuthenticatorOptions[K] | undefined): void => {
     if (v !== undefined) options[key] = v
   }
@@ -134,14 +140,14 @@ function ms(value: unknown, path: ConfigPath): number | undefined {
 
 /** Turns a parsed config document into gateway options; the first problem throws a ConfigProblem naming its key. */
 export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConfig {
-  const root = mapping(raw ?? {}, [], ['listen', 'upstream', 'auth', 'identityHeaders', 'stripCredentials', 'preflight', 'upstreamAuthCookie', 'routes', 'limits'])
+  const root = mapping(raw ?? {}, [], ROOT_KEYS)
   const listen = mapping(root.listen ?? {}, ['listen'], ['host', 'port'])
   if (root.upstream === undefined) fail([], 'needs "upstream" with a "target" URL')
   const upstream = mapping(root.upstream, ['upstream'], ['target', 'timeout', 'changeOrigin'])
   const target = string(upstream.target, ['upstream', 'target'])
   if (!/^https?:\/\/[^/]/.test(target)) fail(['upstream', 'target'], 'must be an http:// or https:// URL')
   if (root.auth === undefined) fail([], 'needs "auth" with an issuer and keys')
-  const gateway: GatewayOptions = { target, auth: authOptions(root.auth, where) }
+  const gateway: GatewayOptions = { target, auth: authOptions(root.auth, where, root.access !== undefined) }
   const timeout = ms(upstream.timeout, ['upstream', 'timeout'])
   if (timeout !== undefined) gateway.timeout = timeout
   const changeOrigin = boolean(upstream.changeOrigin, ['upstream', 'changeOrigin'])
@@ -202,8 +208,24 @@ export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConf
       ...(l.maxRelays !== undefined && { maxRelays: positiveInteger(l.maxRelays, at('maxRelays'))! }),
     }
   }
+  const access = root.access === undefined ? undefined : toAccessConfig(root.access, gateway.auth, where)
   return {
     gateway,
+    ...(access !== undefined && { access }),
     listen: { host: optionalString(listen.host, ['listen', 'host']) ?? LISTEN_DEFAULTS.host, port: port(listen.port, ['listen', 'port']) ?? LISTEN_DEFAULTS.port },
   }
+}
+
+/**
+ * Only the `access:` block (and the issuer and audience it signs for), for the `hivegate access`
+ * commands: they need neither the upstream nor the gateway's own secrets.
+ */
+export function toAccessOnlyConfig(raw: unknown, where: ConfigEnvironment): AccessConfig {
+  const root = mapping(raw ?? {}, [], ROOT_KEYS)
+  if (root.access === undefined) fail([], 'needs an "access" block for the access commands (see the @hivegate/cli README)')
+  if (root.auth === undefined) fail([], 'needs "auth" with an issuer')
+  const auth = mapping(root.auth, ['auth'], AUTH_KEYS)
+  const issuer = stringOrList(auth.issuer, ['auth', 'issuer'])
+  if (issuer === undefined) fail(['auth'], 'needs "issuer"')
+  return toAccessConfig(root.access, { issuer, audience: stringOrList(auth.audience, ['auth', 'audience']) }, where)
 }
