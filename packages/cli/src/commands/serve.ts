@@ -39,6 +39,16 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
       else if (event.type === 'access_usage_write_failed') io.err(`hivegate: access last-used times not written: ${event.reason}`)
     },
   })
+  // Listen for the stop signals before announcing the address: a supervisor may send one at once.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
   const { url } = running
   io.out(`hivegate gateway listening on ${url.origin} -> ${loaded.config.gateway.target}`)
   const access = loaded.config.access
@@ -48,15 +58,7 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     if (access.admin !== false) io.out(`hivegate access admin: ${url.origin}${access.admin.path}/`)
     if (access.health !== false) io.out(`hivegate health: ${url.origin}${access.health}`)
   }
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve()
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
+  await stopped
   await running.close()
   io.out('hivegate gateway stopped')
   return 0
