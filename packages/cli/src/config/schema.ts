@@ -77,11 +77,17 @@ function throttle(value: unknown): AuthenticatorOptions['throttle'] {
 }
 
 // With the access store on Redis, `serve` keeps throttle counters and spent DPoP proofs there, not in a bounded memory map.
-function sharedInRedis(auth: AuthenticatorOptions): void {
+function sharedInRedis(auth: AuthenticatorOptions, where: ConfigEnvironment): void {
   if (auth.throttle !== undefined && auth.throttle !== false && auth.throttle.maxKeys !== undefined) {
     fail(['auth', 'throttle', 'maxKeys'], 'bounds the in-memory counters only; with access.store on Redis the counters are kept in Redis (remove it)')
   }
-  if (auth.dpop?.maxReplayEntries !== undefined) fail(['auth', 'dpop', 'maxReplayEntries'], 'bounds the in-memory replay store only; with access.store on Redis spent proofs are kept in Redis (remove it)')
+  if (auth.dpop?.maxReplayEntries !== undefined) {
+    fail(['auth', 'dpop', 'maxReplayEntries'], 'bounds the in-memory replay store only; with access.store on Redis spent proofs are kept in Redis (remove it)')
+  }
+  const nonce = auth.dpop?.mode === 'off' ? undefined : auth.dpop?.nonce
+  if (nonce === true || (typeof nonce === 'object' && nonce.secret === undefined)) {
+    where.warnings?.push("auth.dpop.nonce: warning: without a secret each gateway makes its own nonces and refuses the others' (give the gateways behind one name the same { secret })")
+  }
 }
 
 function authOptions(value: unknown, where: ConfigEnvironment, registry: boolean): AuthenticatorOptions {
@@ -219,7 +225,7 @@ export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConf
     }
   }
   const access = root.access === undefined ? undefined : toAccessConfig(root.access, gateway.auth, where)
-  if (access?.store.kind === 'redis') sharedInRedis(gateway.auth)
+  if (access?.store.kind === 'redis') sharedInRedis(gateway.auth, where)
   return {
     gateway,
     ...(access !== undefined && { access }),
