@@ -9,7 +9,8 @@ export const SERVE_HELP = `Usage: hivegate serve --config <hivegate.yml> [--host
 Runs the authenticating gateway described by the config file: every HTTP request and WebSocket is
 authenticated (cookie, Bearer header or auth message) and checked against the routes before it
 reaches the upstream. With an "access:" block it opens the access registry first (static tokens,
-revocations, the admin page and a health endpoint). Stops on Ctrl-C (SIGINT) or SIGTERM.
+revocations, the admin page and a health endpoint); with its store on Redis, the failure throttle
+and the DPoP replay check are shared by every gateway on it. Stops on Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
   --config <file>  YAML config (see the @hivegate/cli README). Required.
