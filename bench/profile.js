@@ -47,7 +47,7 @@ async function http([kind, alg, seconds = '5']) {
   // Pinned as the http part is: the server on one core, autocannon (this process) on the other.
   const pinning = detectPinning()
   if (pinning.on) pinSelf(pinning.clientCpu)
-  else console.log(pinning.note)
+  else console.log(`unpinned (${pinning.note})`)
   const server = startChild(fileURLToPath(new URL('servers/http-server.js', import.meta.url)), ['--cpu-prof', `--cpu-prof-dir=${DIR}`], { cpu: pinning.on ? pinning.serverCpu : undefined })
   const { port } = await server.request({ cmd: 'start', kind, key: exportKey(key) })
   const { default: autocannon } = await import('autocannon')

@@ -12,14 +12,14 @@ function taskset(args) {
 
 /** `{ on: true, serverCpu, clientCpu }` when taskset can use both cores, else `{ on: false, note }`. */
 export function detectPinning() {
-  if (availableParallelism() < 2) return { on: false, note: `only ${availableParallelism()} core available, unpinned` }
+  if (availableParallelism() < 2) return { on: false, note: `only ${availableParallelism()} core available` }
   try {
     // Both cores must be in this process's allowed set (a container's cpuset may exclude one).
     taskset(['-c', String(SERVER_CPU), 'true'])
     taskset(['-c', String(CLIENT_CPU), 'true'])
   } catch (error) {
     const reason = error?.code === 'ENOENT' ? 'taskset not found (util-linux)' : `taskset failed: ${String(error?.stderr ?? error?.message ?? error).trim()}`
-    return { on: false, note: `${reason}, unpinned` }
+    return { on: false, note: `${reason}` }
   }
   return { on: true, serverCpu: SERVER_CPU, clientCpu: CLIENT_CPU }
 }

@@ -90,8 +90,8 @@ async function startServers(log, hivegateReady, pinning) {
 
 /** Pinning unless BENCH_HTTP_PIN=off (to compare with an unpinned run). */
 function pinningFor(log) {
-  const pinning = process.env.BENCH_HTTP_PIN === 'off' ? { on: false, note: 'BENCH_HTTP_PIN=off, unpinned' } : detectPinning()
-  log(pinning.on ? `http: servers on CPU ${pinning.serverCpu}, autocannon on CPU ${pinning.clientCpu}` : `http: ${pinning.note}`)
+  const pinning = process.env.BENCH_HTTP_PIN === 'off' ? { on: false, note: 'BENCH_HTTP_PIN=off' } : detectPinning()
+  log(pinning.on ? `http: servers on CPU ${pinning.serverCpu}, autocannon on CPU ${pinning.clientCpu}` : `http: unpinned (${pinning.note})`)
   return pinning
 }
 
