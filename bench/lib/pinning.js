@@ -19,7 +19,7 @@ export function detectPinning() {
     taskset(['-c', String(CLIENT_CPU), 'true'])
   } catch (error) {
     const reason = error?.code === 'ENOENT' ? 'taskset not found (util-linux)' : `taskset failed: ${String(error?.stderr ?? error?.message ?? error).trim()}`
-    return { on: false, note: `${reason}` }
+    return { on: false, note: reason }
   }
   return { on: true, serverCpu: SERVER_CPU, clientCpu: CLIENT_CPU }
 }
