@@ -18,9 +18,9 @@ import type {
   Verifier,
   VerifierOptions,
 } from './types.js'
+import { runStages, type Stage } from './pipeline.js'
 import { createVerifier } from './verifier.js'
-import { cachedVerifyOf, eagerVerifyOf } from './verifier-engine.js'
-import { isPromise, notSynchronous, NotSynchronousError } from './verifier-hooks.js'
+import { isPromise, NotSynchronousError } from './verifier-hooks.js'
 
 /** Every key of {@link VerifierOptions}: these build a verifier and exclude `verifier`. */
 export const VERIFIER_OPTION_NAMES = Object.freeze([
@@ -74,10 +74,25 @@ function resolverOptions(options: AuthenticatorOptions, dpop: DpopCheck | undefi
   return picked
 }
 
+/** What one authentication has found so far; every stage reads and fills it. */
+class Authentication {
+  found: MaybeUncheckedToken | null = null
+  auth: AuthContext | undefined = undefined
+  constructor(
+    readonly view: RequestView,
+    readonly mode: CheckOrigin,
+    readonly sync: boolean,
+  ) {}
+}
+
+const resultOf = (state: Authentication): AuthContext | undefined => state.auth
+
 /**
  * Builds the pipeline every adapter runs, so none of them writes it: resolve the token → verify it
- * → for a cookie-authenticated unsafe request, check its origin (CSRF). Options are validated
- * here, once. Rejections are AuthErrors carrying the configured `realm`.
+ * → (DPoP on) check its proof → for a cookie-authenticated unsafe request, check its origin
+ * (CSRF). One runner goes through these stages; `authenticate`, `authenticateEager` and
+ * `authenticateSync` are its Promise, eager and synchronous forms. Options are validated here,
+ * once. Rejections are AuthErrors carrying the configured `realm`.
  *
  * @example
  * ```ts
@@ -103,82 +118,98 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const resolve = createResolver(resolverOptions(options, dpop))
   const { optional, realm, allowedOrigins } = settings
 
-  const eagerVerify = eagerVerifyOf(verifier)
-  const verify = eagerVerify ?? ((token: string, source: string) => verifier.verify(token, source))
-  // With a cache to ask, a bearer or cookie token's character check is paid only on a cache miss.
-  const cachedVerify = cachedVerifyOf(verifier)
-  const resolveUnchecked = cachedVerify === undefined ? undefined : createUncheckedResolver(resolverOptions(options, dpop))
-  const verifySync = 'verifySync' in verifier && typeof verifier.verifySync === 'function' ? (verifier as SyncVerifier) : undefined
+  // A verifier with the fast path takes the source's character check along: its cache may prove the token without it.
+  const fast = typeof verifier.run === 'function' ? verifier : undefined
+  const find: (view: RequestView) => MaybeUncheckedToken | ResolvedToken | null =
+    fast === undefined ? resolve : createUncheckedResolver(resolverOptions(options, dpop))
+  const verifySync = typeof (verifier as Partial<SyncVerifier>).verifySync === 'function' ? (verifier as SyncVerifier) : undefined
 
   function withRealm(err: unknown): unknown {
     if (realm !== undefined && isAuthError(err) && err.realm === undefined) err.realm = realm
     return err
   }
 
-  function rejectWithRealm(err: unknown): never {
-    throw withRealm(err)
+  function refuse(err: unknown, view: RequestView): unknown {
+    return withRealm(dpop === undefined ? err : dpop.decorate(err, view))
   }
 
-  // Only a cookie rides along on a cross-site request; a header or a message cannot be forged.
-  function checkOrigin(view: RequestView, source: string, mode: CheckOrigin, auth: AuthContext): AuthContext {
-    if (source === 'cookie' && (mode === 'always' || !isSafeMethod(view.method)) && !isOriginAllowed(view, allowedOrigins)) {
-      throw new AuthError('origin_not_allowed')
-    }
-    return auth
-  }
-
-  // The token to verify; null when `optional` lets a request without one through.
-  function find(view: RequestView): ResolvedToken | null {
-    const found = resolve(view)
-    if (found === null && !optional) throw new AuthError('credentials_required')
-    return found
-  }
-
-  // `find`, but a bearer or cookie token may come back with its check still due (see verifyFound).
-  function findUnchecked(view: RequestView): MaybeUncheckedToken | ResolvedToken | null {
-    if (resolveUnchecked === undefined) return find(view)
-    const found = resolveUnchecked(view)
-    if (found === null && !optional) throw new AuthError('credentials_required')
-    return found
-  }
-
-  // A cached token is strict base64url compact JWS, which every built-in check accepts: only a miss pays it.
-  function verifyFound(found: MaybeUncheckedToken | ResolvedToken): AuthContext | Promise<AuthContext> {
+  function verifyFound(state: Authentication, found: MaybeUncheckedToken | ResolvedToken): AuthContext | Promise<AuthContext> {
     const { token, source } = found
-    const check = (found as Partial<MaybeUncheckedToken>).check
-    if (check === undefined) return verify(token, source)
-    const hit = cachedVerify!(token, source)
-    if (hit !== undefined) return hit
-    if (!check.passes(token)) throw new AuthError('invalid_request', check.reason)
-    return verify(token, source)
+    if (fast !== undefined) return fast.run!(token, source, (found as MaybeUncheckedToken).check, state.sync)
+    if (!state.sync) return verifier.verify(token, source)
+    if (verifySync === undefined) throw new NotSynchronousError('authenticateSync cannot be used: the verifier has no verifySync; use authenticate()')
+    return verifySync.verifySync(token, source)
   }
 
-  // The result itself when nothing had to wait, else a Promise; a refusal known at once is thrown.
-  function run(view: RequestView, mode: CheckOrigin): AuthContext | undefined | Promise<AuthContext | undefined> {
-    const found = findUnchecked(view)
-    if (found === null) return undefined
-    const { source } = found
-    const auth = verifyFound(found)
-    if (dpop !== undefined) return runDpop(dpop, view, found, mode, auth)
-    if (!isPromise<AuthContext>(auth)) return checkOrigin(view, source, mode, auth)
-    return Promise.resolve(auth).then((verified) => checkOrigin(view, source, mode, verified))
+  // The stages, in order.
+  const resolveStage: Stage<Authentication> = {
+    waits: 'the resolver',
+    run(state) {
+      const found = find(state.view)
+      if (found !== null) {
+        state.found = found as MaybeUncheckedToken
+        return undefined
+      }
+      if (!optional) throw new AuthError('credentials_required')
+      // `optional` lets a request without credentials through, with no AuthContext.
+      return stages.length
+    },
   }
-
+  const verifyStage: Stage<Authentication> = {
+    waits: 'the verifier',
+    run(state) {
+      const auth = verifyFound(state, state.found!)
+      if (!isPromise<AuthContext>(auth)) {
+        state.auth = auth
+        return undefined
+      }
+      return auth.then((verified) => {
+        state.auth = verified
+      })
+    },
+  }
   // RFC 9449: the proof is checked once the token is known good, before the origin check.
-  function runDpop(check: DpopCheck, view: RequestView, found: ResolvedToken, mode: CheckOrigin, auth: AuthContext | Promise<AuthContext>): AuthContext | Promise<AuthContext> {
-    const proven = isPromise<AuthContext>(auth) ? Promise.resolve(auth).then((verified) => check.check(view, found, verified)) : check.check(view, found, auth)
-    if (!isPromise<AuthContext>(proven)) return checkOrigin(view, found.source, mode, proven)
-    return Promise.resolve(proven).then((verified) => checkOrigin(view, found.source, mode, verified))
+  const dpopStage: Stage<Authentication> = {
+    waits: 'the DPoP replay store',
+    run(state) {
+      const proven = dpop!.check(state.view, state.found!, state.auth!)
+      if (!isPromise<AuthContext>(proven)) {
+        state.auth = proven
+        return undefined
+      }
+      return Promise.resolve(proven).then((verified) => {
+        state.auth = verified
+      })
+    },
+  }
+  // Only a cookie rides along on a cross-site request; a header or a message cannot be forged.
+  const originStage: Stage<Authentication> = {
+    waits: 'the origin check',
+    run({ view, found, mode }) {
+      if (found!.source === 'cookie' && (mode === 'always' || !isSafeMethod(view.method)) && !isOriginAllowed(view, allowedOrigins)) {
+        throw new AuthError('origin_not_allowed')
+      }
+      return undefined
+    },
+  }
+  const stages: Stage<Authentication>[] = dpop === undefined ? [resolveStage, verifyStage, originStage] : [resolveStage, verifyStage, dpopStage, originStage]
+
+  // The one runner: the result itself when no stage waited, else a Promise; a refusal known at once is thrown.
+  function run(view: RequestView, mode: CheckOrigin, sync: boolean): AuthContext | undefined | Promise<AuthContext | undefined> {
+    const result = runStages(stages, new Authentication(view, mode, sync), sync)
+    return result instanceof Authentication ? result.auth : result.then(resultOf)
   }
 
   function eager(view: RequestView, call: AuthenticateOptions | undefined): AuthContext | undefined | Promise<AuthContext | undefined> {
     const mode = checkOriginOf(call)
     try {
-      const result = run(view, mode)
+      const result = run(view, mode, false)
       if (!isPromise<AuthContext | undefined>(result)) return result
-      return dpop === undefined ? result.catch(rejectWithRealm) : result.catch((err: unknown) => rejectWithRealm(dpop.decorate(err, view)))
+      return result.catch((err: unknown) => {
+        throw refuse(err, view)
+      })
     } catch (err) {
-      return Promise.reject(withRealm(dpop === undefined ? err : dpop.decorate(err, view)))
+      return Promise.reject(refuse(err, view))
     }
   }
 
@@ -195,16 +226,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     authenticateSync(view: RequestView, call?: AuthenticateOptions): AuthContext | undefined {
       const mode = checkOriginOf(call)
       try {
-        const found = find(view)
-        if (found === null) return undefined
-        if (verifySync === undefined) throw new NotSynchronousError('authenticateSync cannot be used: the verifier has no verifySync; use authenticate()')
-        const auth = verifySync.verifySync(found.token, found.source)
-        if (dpop === undefined) return checkOrigin(view, found.source, mode, auth)
-        const proven = dpop.check(view, found, auth)
-        if (isPromise<AuthContext>(proven)) throw notSynchronous('the DPoP replay store', proven)
-        return checkOrigin(view, found.source, mode, proven)
+        return run(view, mode, true) as AuthContext | undefined
       } catch (err) {
-        throw withRealm(dpop === undefined ? err : dpop.decorate(err, view))
+        throw refuse(err, view)
       }
     },
   })

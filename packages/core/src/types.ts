@@ -182,9 +182,26 @@ export interface AuthContext {
   providesData(realm: string, object: string): boolean
 }
 
+/** A token source's character check, which a verifier may skip for a token it already proved (a cache hit). */
+export interface TokenCheck {
+  /** Does the token pass the source's own check? */
+  passes(token: string): boolean
+  /** The `invalid_request` reason when it does not. */
+  readonly reason: string
+}
+
 export interface Verifier {
   /** Verifies a compact JWS; resolves to its AuthContext or rejects with an AuthError. */
   verify(token: string, source?: string): Promise<AuthContext>
+  /**
+   * The fast path, optional: any verifier that has it gets it from the authenticator. Returns the
+   * AuthContext itself when nothing had to wait, else a Promise of it; a refusal known at once is
+   * thrown as an AuthError, a later one rejects. `check` is the character check of the source that
+   * carried the token, still due: refuse with `invalid_request` and its `reason` when the token
+   * fails it, unless the token is one this verifier already proved. With `sync`, throw
+   * `NotSynchronousError` rather than wait.
+   */
+  run?(token: string, source: string, check?: TokenCheck, sync?: boolean): AuthContext | Promise<AuthContext>
   readonly revocations: RevocationList
   readonly clock: Clock
 }
@@ -194,6 +211,7 @@ export interface Verifier {
  * whose keys are local (secrets, PEM/JWK keys, a local JWKS) and whose hooks are synchronous.
  */
 export interface SyncVerifier extends Verifier {
+  run(token: string, source: string, check?: TokenCheck, sync?: boolean): AuthContext | Promise<AuthContext>
   /**
    * Like `verify`, without a Promise: returns the AuthContext or throws an AuthError. Throws a
    * `TypeError` with code `ERR_HIVEGATE_NOT_SYNC` when the key store (remote JWKS, a key lookup)

@@ -1,5 +1,5 @@
 import type { RequestView } from '../request-view.js'
-import type { SourceOutcome, TokenSource } from '../types.js'
+import type { SourceOutcome, TokenCheck, TokenSource } from '../types.js'
 
 const SPACE = 0x20
 const TAB = 0x09
@@ -25,20 +25,8 @@ export function isB64Token(token: string): boolean {
   return B64TOKEN.test(token)
 }
 
-/**
- * A built-in source's character check, left to the authenticator: it runs only when the
- * verifier's cache misses, since a cached token was proven strict base64url compact JWS (a subset
- * of what every built-in source accepts) when it was admitted.
- */
-export interface DeferredCheck {
-  /** Does the token pass the source's own check? */
-  passes(token: string): boolean
-  /** The `invalid_request` reason when it does not. */
-  readonly reason: string
-}
-
 /** The bearer source's deferred check: RFC 6750 b64token. */
-export const BEARER_CHECK: DeferredCheck = Object.freeze({ passes: isB64Token, reason: B64TOKEN_REASON })
+export const BEARER_CHECK: TokenCheck = Object.freeze({ passes: isB64Token, reason: B64TOKEN_REASON })
 
 /**
  * A bearer token whose characters are not checked yet. Only the authenticator reads the bearer

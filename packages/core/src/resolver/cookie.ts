@@ -1,8 +1,8 @@
 import { parse } from 'cookie'
 import { assertString } from '../options.js'
 import type { RequestView } from '../request-view.js'
-import type { SourceOutcome, TokenSource } from '../types.js'
-import { NONE, malformedOutcome, type DeferredCheck } from './bearer.js'
+import type { SourceOutcome, TokenCheck, TokenSource } from '../types.js'
+import { NONE, malformedOutcome } from './bearer.js'
 
 /** Cookie the `cookie` source reads unless told otherwise. */
 export const DEFAULT_COOKIE_NAME = 'hg_token'
@@ -63,11 +63,11 @@ export function cookieSource(name: string = DEFAULT_COOKIE_NAME): TokenSource {
  * unless the verifier's cache holds the token. Internal to the authenticator; every other check
  * (the cookie sent twice, a value that is not a string) stays in the source.
  */
-export function uncheckedCookieSource(name: string = DEFAULT_COOKIE_NAME): { readonly source: TokenSource; readonly check: DeferredCheck } {
+export function uncheckedCookieSource(name: string = DEFAULT_COOKIE_NAME): { readonly source: TokenSource; readonly check: TokenCheck } {
   return buildCookieSource(name, true)
 }
 
-function buildCookieSource(name: string, deferCheck: boolean): { readonly source: TokenSource; readonly check: DeferredCheck } {
+function buildCookieSource(name: string, deferCheck: boolean): { readonly source: TokenSource; readonly check: TokenCheck } {
   assertCookieName('cookieName', name)
   const notJws = `The ${name} cookie is not a compact JWS`
   const twice = `The ${name} cookie is sent more than once`
