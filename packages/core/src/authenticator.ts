@@ -1,77 +1,18 @@
-import { createDpopCheck, type DpopCheck } from './dpop/check.js'
 import { resolveDpopOptions } from './dpop/options.js'
+import { createDpopCheck } from './dpop/check.js'
 import { dpopGuardedVerifier } from './dpop/verifier.js'
 import { AuthError, isAuthError } from './errors.js'
-import { assertBoolean, assertOneOf, assertString, optionTypeError } from './options.js'
-import { assertOriginRule, isOriginAllowed } from './origin.js'
-import type { RequestView } from './request-view.js'
-import { createResolver, createUncheckedResolver, RESOLVER_DEFAULTS, type MaybeUncheckedToken } from './resolver/index.js'
-import type {
-  AuthContext,
-  AuthenticateOptions,
-  Authenticator,
-  AuthenticatorOptions,
-  OriginRule,
-  ResolvedToken,
-  ResolverOptions,
-  SyncVerifier,
-  Verifier,
-  VerifierOptions,
-} from './types.js'
+import { isOriginAllowed } from './origin.js'
 import { runStages, type Stage } from './pipeline.js'
-import { createVerifier } from './verifier.js'
+import type { RequestView } from './request-view.js'
+import { checkedResolver, createUncheckedResolver, type MaybeUncheckedToken } from './resolver/index.js'
+import type { AuthContext, AuthenticateOptions, Authenticator, AuthenticatorOptions, ResolvedToken, SyncVerifier } from './types.js'
+import { buildVerifier, checkOriginOf, resolveAuthenticatorOptions, resolverOptions, type CheckOrigin } from './authenticator-options.js'
 import { isPromise, NotSynchronousError } from './verifier-hooks.js'
-
-/** Every key of {@link VerifierOptions}: these build a verifier and exclude `verifier`. */
-export const VERIFIER_OPTION_NAMES = Object.freeze([
-  'issuer', 'audience', 'keys', 'issuers', 'algorithms', 'requiredClaims', 'clockTolerance', 'maxTokenAge',
-  'maxTokenLength', 'isRevoked', 'revocations', 'checkClaims', 'cache', 'clock', 'onEvent',
-] as const satisfies ReadonlyArray<keyof VerifierOptions>)
-
-/** Defaults of the authenticator's own options. */
-export const AUTHENTICATOR_DEFAULTS = Object.freeze({
-  optional: false as boolean,
-  allowedOrigins: undefined as OriginRule | undefined,
-  realm: undefined as string | undefined,
-  checkOrigin: 'unsafe-methods' as NonNullable<AuthenticateOptions['checkOrigin']>,
-})
-
-const CHECK_ORIGIN_VALUES = ['always', 'unsafe-methods'] as const
-type CheckOrigin = NonNullable<AuthenticateOptions['checkOrigin']>
-
-function checkOriginOf(call: AuthenticateOptions | undefined): CheckOrigin {
-  if (call?.checkOrigin === undefined) return AUTHENTICATOR_DEFAULTS.checkOrigin
-  assertOneOf('checkOrigin', call.checkOrigin, CHECK_ORIGIN_VALUES)
-  return call.checkOrigin
-}
 
 /** GET, HEAD and OPTIONS change nothing (RFC 9110 §9.2.1), so a forged one gains nothing. */
 function isSafeMethod(method: string | undefined): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
-}
-
-function buildVerifier(options: AuthenticatorOptions): Verifier {
-  const given = VERIFIER_OPTION_NAMES.filter((name) => options[name] !== undefined)
-  if (options.verifier !== undefined) {
-    if (given.length > 0) throw new TypeError(`"verifier" cannot be combined with verifier options (${given.map((n) => `"${n}"`).join(', ')})`)
-    const { verifier } = options
-    if (typeof verifier !== 'object' || verifier === null || typeof verifier.verify !== 'function') {
-      throw optionTypeError('verifier', 'a Verifier from createVerifier()', verifier)
-    }
-    return verifier
-  }
-  const verifierOptions: Record<string, unknown> = {}
-  for (const name of given) verifierOptions[name] = options[name]
-  return createVerifier(verifierOptions as VerifierOptions)
-}
-
-function resolverOptions(options: AuthenticatorOptions, dpop: DpopCheck | undefined): ResolverOptions {
-  const picked: { -readonly [K in keyof ResolverOptions]: ResolverOptions[K] } = {}
-  if (options.sources !== undefined) picked.sources = options.sources
-  if (dpop !== undefined) picked.sources = dpop.sources(options.sources ?? RESOLVER_DEFAULTS.sources)
-  if (options.cookieName !== undefined) picked.cookieName = options.cookieName
-  if (options.queryParameter !== undefined) picked.queryParameter = options.queryParameter
-  return picked
 }
 
 /** What one authentication has found so far; every stage reads and fills it. */
@@ -107,21 +48,16 @@ const resultOf = (state: Authentication): AuthContext | undefined => state.auth
  * ```
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
-  if (typeof options !== 'object' || options === null) throw optionTypeError('options', 'an object', options)
-  const settings = { ...AUTHENTICATOR_DEFAULTS }
-  if (options.optional !== undefined) assertBoolean('optional', (settings.optional = options.optional))
-  if (options.realm !== undefined) assertString('realm', (settings.realm = options.realm))
-  assertOriginRule('allowedOrigins', (settings.allowedOrigins = options.allowedOrigins))
+  const { optional, realm, allowedOrigins } = resolveAuthenticatorOptions(options)
   const verifier = buildVerifier(options)
   const dpopSettings = resolveDpopOptions(options.dpop, verifier.clock)
   const dpop = dpopSettings === undefined ? undefined : createDpopCheck(dpopSettings, verifier.clock)
-  const resolve = createResolver(resolverOptions(options, dpop))
-  const { optional, realm, allowedOrigins } = settings
+  const findUnchecked = createUncheckedResolver(resolverOptions(options, dpop))
+  const resolve = checkedResolver(findUnchecked)
 
   // A verifier with the fast path takes the source's character check along: its cache may prove the token without it.
   const fast = typeof verifier.run === 'function' ? verifier : undefined
-  const find: (view: RequestView) => MaybeUncheckedToken | ResolvedToken | null =
-    fast === undefined ? resolve : createUncheckedResolver(resolverOptions(options, dpop))
+  const find: (view: RequestView) => MaybeUncheckedToken | ResolvedToken | null = fast === undefined ? resolve : findUnchecked
   const verifySync = typeof (verifier as Partial<SyncVerifier>).verifySync === 'function' ? (verifier as SyncVerifier) : undefined
 
   function withRealm(err: unknown): unknown {

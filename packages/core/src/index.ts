@@ -57,29 +57,15 @@ export {
   parseBearerCredentials,
   isCompactJws,
 } from './resolver/index.js'
-export {
-  assertBoolean,
-  assertExclusive,
-  assertFiniteNumber,
-  assertFunction,
-  assertKnownKeys,
-  assertNonNegativeInteger,
-  assertOneOf,
-  assertPlainObject,
-  assertPositiveInteger,
-  assertString,
-  assertStringArray,
-  optionTypeError,
-  withDefaults,
-} from './options.js'
 export { permissionGuard, dataProviderGuard } from './route-guard.js'
 export type { Guard, GuardArgument } from './route-guard.js'
 export { isPreflight } from './preflight.js'
 export { createKeyStore, JWKS_DEFAULTS, ALGORITHMS } from './keys/index.js'
 export type { KeyStore, KeyStoreOptions } from './keys/index.js'
-export { isOriginAllowed, requestOrigin, assertOriginRule } from './origin.js'
+export { isOriginAllowed, requestOrigin } from './origin.js'
 export { assertPermission, assertDataProvider } from './guards.js'
-export { createAuthenticator, AUTHENTICATOR_DEFAULTS, VERIFIER_OPTION_NAMES } from './authenticator.js'
+export { createAuthenticator } from './authenticator.js'
+export { AUTHENTICATOR_DEFAULTS, VERIFIER_OPTION_NAMES } from './authenticator-options.js'
 export { writeAuthError, errorBody } from './http.js'
 export type { WriteAuthErrorOptions } from './http.js'
 export type { AuthenticateOptions } from './types.js'

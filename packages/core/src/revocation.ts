@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from './clock.js'
 import type { RevocationList } from './types.js'
+import { assertPositiveInteger } from './options.js'
 
 /** Options of {@link createRevocationList}. */
 export interface RevocationListOptions {
@@ -110,6 +111,6 @@ export function createRevocationList(options: RevocationListOptions = {}): Revoc
   const clock = options.clock ?? systemClock
   if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') throw new TypeError('"clock" must be a Clock')
   const max = options.max ?? DEFAULTS.max
-  if (!Number.isSafeInteger(max) || max < 1) throw new RangeError('"max" must be a positive integer')
+  assertPositiveInteger('max', max)
   return new InMemoryRevocationList(clock, max)
 }

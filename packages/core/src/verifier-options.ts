@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from './clock.js'
 import { parseDuration } from './duration.js'
+import { assertFunction, assertPositiveInteger } from './options.js'
 import { ALGORITHM_SPECS } from './jws.js'
 import type { ClaimRules } from './claims.js'
 import type { Algorithm, Claims, RevocationList, VerifierOptions } from './types.js'
@@ -39,7 +40,7 @@ function stringList(value: unknown, name: string): string[] {
 }
 
 function optionalFunction<F>(value: unknown, name: string): F | undefined {
-  if (value !== undefined && typeof value !== 'function') throw new TypeError(`"${name}" must be a function`)
+  if (value !== undefined) assertFunction(name, value)
   return value as F | undefined
 }
 
@@ -100,7 +101,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     const cache: unknown = options.cache ?? VERIFIER_DEFAULTS.cache
     if (!isObject(cache)) throw new TypeError('"cache" must be false or { max }')
     const max = (cache as { max?: unknown }).max ?? VERIFIER_DEFAULTS.cache.max
-    if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1) throw new RangeError('"cache.max" must be a positive integer')
+    assertPositiveInteger('cache.max', max)
     cacheMax = max
   }
 

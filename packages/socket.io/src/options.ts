@@ -1,11 +1,5 @@
-import {
-  assertBoolean,
-  assertOneOf,
-  assertPlainObject,
-  assertPositiveInteger,
-  createAuthenticator,
-  optionTypeError,
-} from '@hivegate/core'
+import { createAuthenticator } from '@hivegate/core'
+import { assertBoolean, assertOneOf, assertPlainObject, assertPositiveInteger, optionTypeError } from '@hivegate/core/internal'
 import type { AuthContext, Authenticator, AuthenticatorOptions, BuiltInSourceName, TokenSource } from '@hivegate/core'
 import type { Socket } from 'socket.io'
 import type { EventGuard } from './guards.js'

@@ -1,4 +1,5 @@
-import { assertPositiveInteger, assertString, type DpopReplayStore } from '@hivegate/core'
+import type { DpopReplayStore } from '@hivegate/core'
+import { assertPositiveInteger, assertString } from '@hivegate/core/internal'
 
 /** Options of {@link createRedisReplayStore}. */
 export interface RedisReplayStoreOptions {

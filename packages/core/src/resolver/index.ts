@@ -4,15 +4,9 @@ import type { RequestView } from '../request-view.js'
 import type { BuiltInSourceName, ResolvedToken, Resolver, ResolverOptions, TokenCheck, TokenSource } from '../types.js'
 import { authMessageSource } from './auth-message.js'
 import { BEARER_CHECK, uncheckedBearerSource } from './bearer.js'
-import { DEFAULT_COOKIE_NAME, uncheckedCookieSource } from './cookie.js'
-import { DEFAULT_QUERY_PARAMETER, querySource } from './query.js'
-
-/** The resolver's defaults, in one place. `query` is opt-in: URLs end up in logs. */
-export const RESOLVER_DEFAULTS = Object.freeze({
-  sources: Object.freeze(['cookie', 'bearer', 'authMessage'] as const) as readonly BuiltInSourceName[],
-  cookieName: DEFAULT_COOKIE_NAME,
-  queryParameter: DEFAULT_QUERY_PARAMETER,
-})
+import { uncheckedCookieSource } from './cookie.js'
+import { RESOLVER_DEFAULTS, resolveResolverOptions } from './options.js'
+import { querySource } from './query.js'
 
 const BUILT_IN_NAMES: readonly BuiltInSourceName[] = ['cookie', 'bearer', 'authMessage', 'query']
 
@@ -85,7 +79,11 @@ function buildSources(options: ResolverOptions): BuiltSource[] {
  * ```
  */
 export function createResolver(options: ResolverOptions = {}): Resolver {
-  const find = createUncheckedResolver(options)
+  return checkedResolver(createUncheckedResolver(options))
+}
+
+/** The public form of a resolver: the source's character check, still due, runs here. */
+export function checkedResolver(find: (view: RequestView) => MaybeUncheckedToken | null): Resolver {
   return function resolve(view: RequestView): ResolvedToken | null {
     const found = find(view)
     if (found === null) return null
@@ -106,9 +104,7 @@ export interface MaybeUncheckedToken extends ResolvedToken {
  * verifier, whose cache may prove the token without it.
  */
 export function createUncheckedResolver(options: ResolverOptions = {}): (view: RequestView) => MaybeUncheckedToken | null {
-  if (typeof options !== 'object' || options === null) throw optionTypeError('options', 'an object', options)
-  if (options.cookieName !== undefined) assertString('cookieName', options.cookieName)
-  if (options.queryParameter !== undefined) assertString('queryParameter', options.queryParameter)
+  resolveResolverOptions(options)
   const built = buildSources(options)
   const sources = built.map((b) => b.source)
   // Only a built-in source may leave its check to the caller; a custom one cannot claim it.
@@ -150,3 +146,4 @@ export { authMessageSource, parseAuthMessage } from './auth-message.js'
 export { bearerSource, parseBearerCredentials } from './bearer.js'
 export { cookieSource, isCompactJws } from './cookie.js'
 export { querySource } from './query.js'
+export { RESOLVER_DEFAULTS } from './options.js'

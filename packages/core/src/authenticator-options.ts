@@ -1,0 +1,67 @@
+import type { DpopCheck } from './dpop/check.js'
+import { assertBoolean, assertOneOf, assertString, optionTypeError } from './options.js'
+import { assertOriginRule } from './origin.js'
+import { RESOLVER_DEFAULTS } from './resolver/options.js'
+import type { AuthenticateOptions, AuthenticatorOptions, OriginRule, ResolverOptions, Verifier, VerifierOptions } from './types.js'
+import { createVerifier } from './verifier.js'
+
+/** Every key of {@link VerifierOptions}: these build a verifier and exclude `verifier`. */
+export const VERIFIER_OPTION_NAMES = Object.freeze([
+  'issuer', 'audience', 'keys', 'issuers', 'algorithms', 'requiredClaims', 'clockTolerance', 'maxTokenAge',
+  'maxTokenLength', 'isRevoked', 'revocations', 'checkClaims', 'cache', 'clock', 'onEvent',
+] as const satisfies ReadonlyArray<keyof VerifierOptions>)
+
+/** Defaults of the authenticator's own options. */
+export const AUTHENTICATOR_DEFAULTS = Object.freeze({
+  optional: false as boolean,
+  allowedOrigins: undefined as OriginRule | undefined,
+  realm: undefined as string | undefined,
+  checkOrigin: 'unsafe-methods' as NonNullable<AuthenticateOptions['checkOrigin']>,
+})
+
+const CHECK_ORIGIN_VALUES = ['always', 'unsafe-methods'] as const
+export type CheckOrigin = NonNullable<AuthenticateOptions['checkOrigin']>
+
+/** The per-call `checkOrigin`, validated. */
+export function checkOriginOf(call: AuthenticateOptions | undefined): CheckOrigin {
+  if (call?.checkOrigin === undefined) return AUTHENTICATOR_DEFAULTS.checkOrigin
+  assertOneOf('checkOrigin', call.checkOrigin, CHECK_ORIGIN_VALUES)
+  return call.checkOrigin
+}
+
+/** The ready `verifier`, or one built from the verifier options; never both. */
+export function buildVerifier(options: AuthenticatorOptions): Verifier {
+  const given = VERIFIER_OPTION_NAMES.filter((name) => options[name] !== undefined)
+  if (options.verifier !== undefined) {
+    if (given.length > 0) throw new TypeError(`"verifier" cannot be combined with verifier options (${given.map((n) => `"${n}"`).join(', ')})`)
+    const { verifier } = options
+    if (typeof verifier !== 'object' || verifier === null || typeof verifier.verify !== 'function') {
+      throw optionTypeError('verifier', 'a Verifier from createVerifier()', verifier)
+    }
+    return verifier
+  }
+  const verifierOptions: Record<string, unknown> = {}
+  for (const name of given) verifierOptions[name] = options[name]
+  return createVerifier(verifierOptions as VerifierOptions)
+}
+
+/** The resolver's options out of the authenticator's, with the DPoP scheme's source when DPoP is on. */
+export function resolverOptions(options: AuthenticatorOptions, dpop: DpopCheck | undefined): ResolverOptions {
+  const picked: { -readonly [K in keyof ResolverOptions]: ResolverOptions[K] } = {}
+  if (options.sources !== undefined) picked.sources = options.sources
+  if (dpop !== undefined) picked.sources = dpop.sources(options.sources ?? RESOLVER_DEFAULTS.sources)
+  if (options.cookieName !== undefined) picked.cookieName = options.cookieName
+  if (options.queryParameter !== undefined) picked.queryParameter = options.queryParameter
+  return picked
+}
+
+
+/** The authenticator's own options, validated once. */
+export function resolveAuthenticatorOptions(options: AuthenticatorOptions): { optional: boolean; realm: string | undefined; allowedOrigins: OriginRule | undefined } {
+  if (typeof options !== 'object' || options === null) throw optionTypeError('options', 'an object', options)
+  const settings = { ...AUTHENTICATOR_DEFAULTS }
+  if (options.optional !== undefined) assertBoolean('optional', (settings.optional = options.optional))
+  if (options.realm !== undefined) assertString('realm', (settings.realm = options.realm))
+  assertOriginRule('allowedOrigins', (settings.allowedOrigins = options.allowedOrigins))
+  return { optional: settings.optional, realm: settings.realm, allowedOrigins: settings.allowedOrigins }
+}
