@@ -2,7 +2,7 @@ import type { DpopCheck } from './dpop/check.js'
 import { assertBoolean, assertOneOf, assertString, optionTypeError } from './options.js'
 import { assertOriginRule } from './origin.js'
 import { RESOLVER_DEFAULTS } from './resolver/options.js'
-import type { AuthenticateOptions, AuthenticatorOptions, OriginRule, ResolverOptions, Verifier, VerifierOptions } from './types.js'
+import type { AuthenticateOptions, Authenticator, AuthenticatorOptions, OriginRule, ResolverOptions, Verifier, VerifierOptions } from './types.js'
 import { createVerifier } from './verifier.js'
 
 /** Every key of {@link VerifierOptions}: these build a verifier and exclude `verifier`. */
@@ -64,4 +64,21 @@ export function resolveAuthenticatorOptions(options: AuthenticatorOptions): { op
   if (options.realm !== undefined) assertString('realm', (settings.realm = options.realm))
   assertOriginRule('allowedOrigins', (settings.allowedOrigins = options.allowedOrigins))
   return { optional: settings.optional, realm: settings.realm, allowedOrigins: settings.allowedOrigins }
+}
+
+/**
+ * The ready `authenticator` a wrapper (an adapter, a gateway) was given instead of the flat options,
+ * checked; undefined when none was. Beside it only the wrapper's `own` options may be set: the
+ * authenticator already holds its resolver and verifier, so their options would do nothing.
+ */
+export function readyAuthenticator(options: object, own: readonly string[]): Authenticator | undefined {
+  const given = (options as { authenticator?: unknown }).authenticator
+  if (given === undefined) return undefined
+  const ready = given as Partial<Authenticator> | null
+  if (typeof ready !== 'object' || ready === null || typeof ready.authenticate !== 'function' || typeof ready.authenticateEager !== 'function' || ready.verifier === undefined) {
+    throw optionTypeError('authenticator', 'an Authenticator from createAuthenticator()', given)
+  }
+  const ignored = Object.keys(options).find((key) => key !== 'authenticator' && !own.includes(key) && (options as Record<string, unknown>)[key] !== undefined)
+  if (ignored !== undefined) throw new TypeError(`"${ignored}" cannot be used with "authenticator"; set it where the authenticator is built`)
+  return ready as Authenticator
 }

@@ -19,3 +19,4 @@ export {
   withDefaults,
 } from './options.js'
 export { assertOriginRule } from './origin.js'
+export { readyAuthenticator } from './authenticator-options.js'
