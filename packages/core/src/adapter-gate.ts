@@ -5,7 +5,9 @@ import { assertOneOf, assertPlainObject } from './options.js'
 import { isPreflight } from './preflight.js'
 import type { RequestView } from './request-view.js'
 import type { Guard } from './route-guard.js'
-import type { AuthContext, Authenticator, AuthenticatorOptions } from './types.js'
+import type { AuthContext } from './auth-context.js'
+import type { AuthenticatorOptions } from './authenticator-options.js'
+import type { Authenticator } from './authenticator.js'
 
 /**
  * Options every HTTP framework adapter's `hivegate()` takes: the authenticator's, plus how a

@@ -1,8 +1,13 @@
+import type { Authenticator } from './authenticator.js'
+import type { DpopOptions } from './dpop/options.js'
+import type { OriginRule } from './origin.js'
+import type { ResolverOptions } from './resolver/options.js'
+import type { VerifierOptions } from './verifier-options.js'
+import type { Verifier } from './verifier.js'
 import type { DpopCheck } from './dpop/check.js'
 import { assertBoolean, assertOneOf, assertString, optionTypeError } from './options.js'
 import { assertOriginRule } from './origin.js'
 import { RESOLVER_DEFAULTS } from './resolver/options.js'
-import type { AuthenticateOptions, Authenticator, AuthenticatorOptions, OriginRule, ResolverOptions, Verifier, VerifierOptions } from './types.js'
 import { createVerifier } from './verifier.js'
 
 /** Every key of {@link VerifierOptions}: these build a verifier and exclude `verifier`. */
@@ -81,4 +86,31 @@ export function readyAuthenticator(options: object, own: readonly string[]): Aut
   const ignored = Object.keys(options).find((key) => key !== 'authenticator' && !own.includes(key) && (options as Record<string, unknown>)[key] !== undefined)
   if (ignored !== undefined) throw new TypeError(`"${ignored}" cannot be used with "authenticator"; set it where the authenticator is built`)
   return ready as Authenticator
+}
+
+/** Options of {@link Authenticator}: a verifier (or its options) plus the resolver's and the adapters' own. */
+export interface AuthenticatorOptions extends VerifierOptions, ResolverOptions {
+  /** A verifier built elsewhere; excludes the verifier options. */
+  verifier?: Verifier
+  /** A request without credentials passes with no AuthContext; bad credentials still fail. */
+  optional?: boolean
+  /**
+   * Origins allowed to send unsafe (POST, PUT, PATCH, DELETE) requests authenticated by the
+   * cookie source, and WebSocket upgrades authenticated by cookie. Default: the request's own host.
+   */
+  allowedOrigins?: OriginRule
+  /** Realm of the `WWW-Authenticate` challenge. */
+  realm?: string
+  /** DPoP-bound access tokens (RFC 9449): `{ mode: 'allowed' | 'required', … }`. Default off. */
+  dpop?: DpopOptions
+}
+
+/** Per-call options of {@link Authenticator.authenticate}. */
+export interface AuthenticateOptions {
+  /**
+   * When a cookie-authenticated request must pass the `allowedOrigins` check: `'unsafe-methods'`
+   * (default: every method but GET, HEAD and OPTIONS) or `'always'` (WebSocket upgrades, which
+   * are GETs a cross-site page can start: cross-site WebSocket hijacking).
+   */
+  checkOrigin?: 'always' | 'unsafe-methods'
 }

@@ -1,12 +1,17 @@
+import type { AuthContext } from './auth-context.js'
+import type { AuthenticateOptions } from './authenticator-options.js'
+import type { RequestView } from './request-view.js'
+import type { Resolver } from './resolver/source.js'
+import type { SyncVerifier, Verifier } from './verifier.js'
 import { resolveDpopOptions } from './dpop/options.js'
 import { createDpopCheck } from './dpop/check.js'
 import { dpopGuardedVerifier } from './dpop/verifier.js'
 import { AuthError, isAuthError } from './errors.js'
 import { isOriginAllowed } from './origin.js'
 import { runStages, type Stage } from './pipeline.js'
-import type { RequestView } from './request-view.js'
 import { checkedResolver, createUncheckedResolver, type MaybeUncheckedToken } from './resolver/index.js'
-import type { AuthContext, AuthenticateOptions, Authenticator, AuthenticatorOptions, ResolvedToken, SyncVerifier } from './types.js'
+import type { AuthenticatorOptions } from './authenticator-options.js'
+import type { ResolvedToken } from './resolver/source.js'
 import { buildVerifier, checkOriginOf, resolveAuthenticatorOptions, resolverOptions, type CheckOrigin } from './authenticator-options.js'
 import { isPromise, NotSynchronousError } from './verifier-hooks.js'
 
@@ -168,4 +173,31 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       }
     },
   })
+}
+
+/** The pipeline every adapter runs: resolve, verify, check origin. */
+export interface Authenticator {
+  readonly verifier: Verifier
+  readonly resolve: Resolver
+  readonly optional: boolean
+  readonly realm: string | undefined
+  /**
+   * Resolves to the caller's AuthContext, or to undefined when `optional` and no credentials were
+   * carried. Rejects with an AuthError whose `realm` is set.
+   */
+  authenticate(view: RequestView, options?: AuthenticateOptions): Promise<AuthContext | undefined>
+  /**
+   * `authenticate` without a Promise on the common path: returns the AuthContext (or undefined)
+   * itself when nothing had to wait (a verifier from `createVerifier` with local keys and
+   * synchronous hooks), else a native Promise of it. A refusal always comes as a rejected Promise,
+   * never as a throw, so `result instanceof Promise` tells the two apart (a bad `options` value
+   * throws a TypeError, as in `authenticate`). Same checks, same errors.
+   */
+  authenticateEager(view: RequestView, options?: AuthenticateOptions): AuthContext | undefined | Promise<AuthContext | undefined>
+  /**
+   * Like `authenticate`, synchronously: returns the AuthContext (or undefined) or throws an
+   * AuthError. Throws a `TypeError` with code `ERR_HIVEGATE_NOT_SYNC` when verification would
+   * have to wait (see `SyncVerifier.verifySync`) or the verifier has no `verifySync`.
+   */
+  authenticateSync(view: RequestView, options?: AuthenticateOptions): AuthContext | undefined
 }

@@ -2,7 +2,8 @@ import { constants, createHmac, timingSafeEqual, verify as cryptoVerify, type Ke
 import { isUtf8 } from 'node:buffer'
 import { AuthError } from './errors.js'
 import { isCanonicalTail } from './base64url.js'
-import type { Algorithm, Claims, JwsHeader } from './types.js'
+import type { Claims } from './claims.js'
+import type { Algorithm } from './keys/algorithms.js'
 
 /** How one JWS algorithm is checked on node:crypto. */
 export interface AlgorithmSpec {
@@ -204,4 +205,13 @@ export function verifySignature(spec: AlgorithmSpec, key: KeyObject, signingInpu
   } catch {
     return false
   }
+}
+
+/** Protected header of a compact JWS, as received (unverified until the signature is). */
+export interface JwsHeader {
+  alg: string
+  kid?: string
+  typ?: string
+  crit?: string[]
+  [parameter: string]: unknown
 }

@@ -1,5 +1,4 @@
 import { systemClock, type Clock } from './clock.js'
-import type { RevocationList } from './types.js'
 import { assertPositiveInteger } from './options.js'
 
 /** Options of {@link createRevocationList}. */
@@ -113,4 +112,16 @@ export function createRevocationList(options: RevocationListOptions = {}): Revoc
   const max = options.max ?? DEFAULTS.max
   assertPositiveInteger('max', max)
   return new InMemoryRevocationList(clock, max)
+}
+
+/** Built-in revocation list by `jti`; revoking is how static tokens die. */
+export interface RevocationList {
+  /** Revokes `jti`; `until` (epoch ms, e.g. the token's exp) lets the entry be dropped later. */
+  revoke(jti: string, until?: number): void
+  /** Takes a revocation back. */
+  restore(jti: string): void
+  has(jti: string): boolean
+  readonly size: number
+  /** Called with each newly revoked `jti`; returns an unsubscribe function. */
+  onRevoke(listener: (jti: string) => void): () => void
 }

@@ -1,7 +1,7 @@
 import { AuthError } from './errors.js'
 import { assertDataProvider, assertPermission } from './guards.js'
 import { optionTypeError } from './options.js'
-import type { AuthContext } from './types.js'
+import type { AuthContext } from './auth-context.js'
 
 /**
  * An argument of a permission guard: a fixed string, or a function of the host's request. The

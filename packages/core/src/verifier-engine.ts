@@ -8,7 +8,14 @@ import { runStages, type Stage, type Step } from './pipeline.js'
 import { askCheckClaims, askIsRevoked, isPromise, NotSynchronousError, toAuthError } from './verifier-hooks.js'
 import type { Clock } from './clock.js'
 import type { CompiledPermissions } from './permissions.js'
-import type { Algorithm, AuthContext, Claims, JwsHeader, SyncVerifier, TokenCheck, VerificationKey, VerifierEvent, VerifierOptions } from './types.js'
+import type { AuthContext } from './auth-context.js'
+import type { Claims } from './claims.js'
+import type { JwsHeader } from './jws.js'
+import type { Algorithm } from './keys/algorithms.js'
+import type { VerifierEvent } from './keys/events.js'
+import type { VerificationKey } from './keys/options.js'
+import type { VerifierOptions } from './verifier-options.js'
+import type { SyncVerifier, TokenCheck } from './verifier.js'
 
 /** The part of the key store the verifier uses. */
 export interface KeySource {

@@ -1,5 +1,5 @@
 import { AuthError, isAuthError } from './errors.js'
-import type { Claims } from './types.js'
+import type { Claims } from './claims.js'
 
 /** Thrown by `verifySync` when verification would have to wait (remote keys, async hooks). */
 export class NotSynchronousError extends TypeError {

@@ -10,7 +10,8 @@ import { DEFAULT_QUERY_PARAMETER } from '../src/resolver/query.js'
 import { B64TOKEN_REASON, BEARER_CHECK } from '../src/resolver/bearer.js'
 import { createVerifier } from '../src/verifier.js'
 import type { RequestView } from '../src/request-view.js'
-import type { Authenticator, AuthenticatorOptions } from '../src/types.js'
+import type { AuthenticatorOptions } from '../src/authenticator-options.js'
+import type { Authenticator } from '../src/authenticator.js'
 
 // The authenticator checks a bearer token's characters only when the verifier's cache misses:
 // whatever the cache holds, a malformed credential must still be invalid_request.

@@ -1,5 +1,5 @@
 import type { RequestView } from '../request-view.js'
-import type { SourceOutcome, TokenSource } from '../types.js'
+import type { SourceOutcome, TokenSource } from '../resolver/source.js'
 import { isB64Token } from '../resolver/bearer.js'
 
 /** Name of the token source that reads `Authorization: DPoP <token>`. */

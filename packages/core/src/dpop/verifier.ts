@@ -1,4 +1,5 @@
-import type { AuthContext, SyncVerifier, Verifier } from '../types.js'
+import type { AuthContext } from '../auth-context.js'
+import type { SyncVerifier, Verifier } from '../verifier.js'
 import { isPromise } from '../verifier-hooks.js'
 import type { DpopCheck } from './check.js'
 import { DPOP_SOURCE } from './headers.js'

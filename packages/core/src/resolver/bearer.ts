@@ -1,5 +1,6 @@
 import type { RequestView } from '../request-view.js'
-import type { SourceOutcome, TokenCheck, TokenSource } from '../types.js'
+import type { TokenCheck } from '../verifier.js'
+import type { SourceOutcome, TokenSource } from './source.js'
 
 const SPACE = 0x20
 const TAB = 0x09

@@ -1,7 +1,8 @@
 import { parse } from 'cookie'
 import { assertString } from '../options.js'
 import type { RequestView } from '../request-view.js'
-import type { SourceOutcome, TokenCheck, TokenSource } from '../types.js'
+import type { TokenCheck } from '../verifier.js'
+import type { SourceOutcome, TokenSource } from './source.js'
 import { NONE, malformedOutcome } from './bearer.js'
 
 /** Cookie the `cookie` source reads unless told otherwise. */

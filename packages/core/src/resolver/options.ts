@@ -1,5 +1,5 @@
+import type { BuiltInSourceName, TokenSource } from './source.js'
 import { assertString, optionTypeError } from '../options.js'
-import type { BuiltInSourceName, ResolverOptions } from '../types.js'
 import { DEFAULT_COOKIE_NAME } from './cookie.js'
 import { DEFAULT_QUERY_PARAMETER } from './query.js'
 
@@ -15,4 +15,13 @@ export function resolveResolverOptions(options: ResolverOptions): void {
   if (typeof options !== 'object' || options === null) throw optionTypeError('options', 'an object', options)
   if (options.cookieName !== undefined) assertString('cookieName', options.cookieName)
   if (options.queryParameter !== undefined) assertString('queryParameter', options.queryParameter)
+}
+
+export interface ResolverOptions {
+  /** Sources in order. Default `['cookie', 'bearer', 'authMessage']`; `query` is opt-in. */
+  sources?: ReadonlyArray<BuiltInSourceName | TokenSource>
+  /** Cookie the `cookie` source reads. Default `hg_token`. */
+  cookieName?: string
+  /** Query parameter the `query` source reads. Default `token`. */
+  queryParameter?: string
 }
