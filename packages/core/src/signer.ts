@@ -1,7 +1,7 @@
 import { constants, createHmac, createPrivateKey, createSecretKey, randomUUID, sign as cryptoSign, type KeyObject } from 'node:crypto'
 import { systemClock, type Clock } from './clock.js'
 import { parseDuration } from './duration.js'
-import { ALGORITHM_SPECS, type AlgorithmSpec } from './jws.js'
+import { ALGORITHM_SPECS, type AlgorithmSpec } from './signature.js'
 import { MAX_NUMERIC_DATE } from './claims.js'
 import type { Claims } from './claims.js'
 import type { Algorithm } from './keys/algorithms.js'

@@ -6,7 +6,7 @@ import type { RevocationList } from './revocation.js'
 import { systemClock, type Clock } from './clock.js'
 import { parseDuration } from './duration.js'
 import { assertFunction, assertPositiveInteger } from './options.js'
-import { ALGORITHM_SPECS } from './jws.js'
+import { ALGORITHM_SPECS } from './signature.js'
 import type { ClaimRules } from './claims.js'
 
 /** Defaults of {@link VerifierOptions}, in one place. */
