@@ -8,35 +8,21 @@ import { createDpopCheck } from './dpop/check.js'
 import { dpopGuardedVerifier } from './dpop/verifier.js'
 import { AuthError, isAuthError } from './errors.js'
 import { isOriginAllowed } from './origin.js'
-import { runStages, type Stage } from './pipeline.js'
 import { checkedResolver, createUncheckedResolver, type MaybeUncheckedToken } from './resolver/index.js'
 import type { AuthenticatorOptions } from './authenticator-options.js'
 import type { ResolvedToken } from './resolver/source.js'
 import { buildVerifier, checkOriginOf, resolveAuthenticatorOptions, resolverOptions, type CheckOrigin } from './authenticator-options.js'
-import { isPromise, NotSynchronousError } from './verifier-hooks.js'
+import { isPromise, notSynchronous, NotSynchronousError } from './verifier-hooks.js'
 
 /** GET, HEAD and OPTIONS change nothing (RFC 9110 §9.2.1), so a forged one gains nothing. */
 function isSafeMethod(method: string | undefined): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
 }
 
-/** What one authentication has found so far; every stage reads and fills it. */
-class Authentication {
-  found: MaybeUncheckedToken | null = null
-  auth: AuthContext | undefined = undefined
-  constructor(
-    readonly view: RequestView,
-    readonly mode: CheckOrigin,
-    readonly sync: boolean,
-  ) {}
-}
-
-const resultOf = (state: Authentication): AuthContext | undefined => state.auth
-
 /**
  * Builds the pipeline every adapter runs, so none of them writes it: resolve the token → verify it
  * → (DPoP on) check its proof → for a cookie-authenticated unsafe request, check its origin
- * (CSRF). One runner goes through these stages; `authenticate`, `authenticateEager` and
+ * (CSRF). One runner goes through these stages in order; `authenticate`, `authenticateEager` and
  * `authenticateSync` are its Promise, eager and synchronous forms. Options are validated here,
  * once. Rejections are AuthErrors carrying the configured `realm`.
  *
@@ -74,71 +60,46 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return withRealm(dpop === undefined ? err : dpop.decorate(err, view))
   }
 
-  function verifyFound(state: Authentication, found: MaybeUncheckedToken | ResolvedToken): AuthContext | Promise<AuthContext> {
+  // The verify stage: the verifier's own fast path when it has one, else its Promise or sync form.
+  function verifyFound(found: MaybeUncheckedToken | ResolvedToken, sync: boolean): AuthContext | Promise<AuthContext> {
     const { token, source } = found
-    if (fast !== undefined) return fast.run!(token, source, (found as MaybeUncheckedToken).check, state.sync)
-    if (!state.sync) return verifier.verify(token, source)
+    if (fast !== undefined) return fast.run!(token, source, (found as MaybeUncheckedToken).check, sync)
+    if (!sync) return verifier.verify(token, source)
     if (verifySync === undefined) throw new NotSynchronousError('authenticateSync cannot be used: the verifier has no verifySync; use authenticate()')
     return verifySync.verifySync(token, source)
   }
 
-  // The stages, in order.
-  const resolveStage: Stage<Authentication> = {
-    waits: 'the resolver',
-    run(state) {
-      const found = find(state.view)
-      if (found !== null) {
-        state.found = found as MaybeUncheckedToken
-        return undefined
-      }
-      if (!optional) throw new AuthError('credentials_required')
-      // `optional` lets a request without credentials through, with no AuthContext.
-      return stages.length
-    },
-  }
-  const verifyStage: Stage<Authentication> = {
-    waits: 'the verifier',
-    run(state) {
-      const auth = verifyFound(state, state.found!)
-      if (!isPromise<AuthContext>(auth)) {
-        state.auth = auth
-        return undefined
-      }
-      return auth.then((verified) => {
-        state.auth = verified
-      })
-    },
-  }
-  // RFC 9449: the proof is checked once the token is known good, before the origin check.
-  const dpopStage: Stage<Authentication> = {
-    waits: 'the DPoP replay store',
-    run(state) {
-      const proven = dpop!.check(state.view, state.found!, state.auth!)
-      if (!isPromise<AuthContext>(proven)) {
-        state.auth = proven
-        return undefined
-      }
-      return Promise.resolve(proven).then((verified) => {
-        state.auth = verified
-      })
-    },
-  }
   // Only a cookie rides along on a cross-site request; a header or a message cannot be forged.
-  const originStage: Stage<Authentication> = {
-    waits: 'the origin check',
-    run({ view, found, mode }) {
-      if (found!.source === 'cookie' && (mode === 'always' || !isSafeMethod(view.method)) && !isOriginAllowed(view, allowedOrigins)) {
-        throw new AuthError('origin_not_allowed')
-      }
-      return undefined
-    },
+  function checkOrigin(view: RequestView, source: string, mode: CheckOrigin, auth: AuthContext): AuthContext {
+    if (source === 'cookie' && (mode === 'always' || !isSafeMethod(view.method)) && !isOriginAllowed(view, allowedOrigins)) {
+      throw new AuthError('origin_not_allowed')
+    }
+    return auth
   }
-  const stages: Stage<Authentication>[] = dpop === undefined ? [resolveStage, verifyStage, originStage] : [resolveStage, verifyStage, dpopStage, originStage]
 
-  // The one runner: the result itself when no stage waited, else a Promise; a refusal known at once is thrown.
+  // RFC 9449: the proof is checked once the token is known good, before the origin check.
+  function prove(view: RequestView, found: MaybeUncheckedToken | ResolvedToken, mode: CheckOrigin, sync: boolean, auth: AuthContext): AuthContext | Promise<AuthContext> {
+    const proven = dpop!.check(view, found, auth)
+    if (!isPromise<AuthContext>(proven)) return checkOrigin(view, found.source, mode, proven)
+    if (sync) throw notSynchronous('the DPoP replay store', proven)
+    return Promise.resolve(proven).then((verified) => checkOrigin(view, found.source, mode, verified))
+  }
+
+  /**
+   * The one runner, stage after stage: resolve → verify → DPoP (when on) → origin. The result
+   * itself when no stage waited, else a Promise; a refusal known at once is thrown. With `sync`, a
+   * stage that would wait throws NotSynchronousError instead.
+   */
   function run(view: RequestView, mode: CheckOrigin, sync: boolean): AuthContext | undefined | Promise<AuthContext | undefined> {
-    const result = runStages(stages, new Authentication(view, mode, sync), sync)
-    return result instanceof Authentication ? result.auth : result.then(resultOf)
+    const found = find(view)
+    if (found === null) {
+      // `optional` lets a request without credentials through, with no AuthContext.
+      if (optional) return undefined
+      throw new AuthError('credentials_required')
+    }
+    const auth = verifyFound(found, sync)
+    if (!isPromise<AuthContext>(auth)) return dpop === undefined ? checkOrigin(view, found.source, mode, auth) : prove(view, found, mode, sync, auth)
+    return auth.then((verified) => (dpop === undefined ? checkOrigin(view, found.source, mode, verified) : prove(view, found, mode, false, verified)))
   }
 
   function eager(view: RequestView, call: AuthenticateOptions | undefined): AuthContext | undefined | Promise<AuthContext | undefined> {
