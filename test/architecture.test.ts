@@ -20,7 +20,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   oauth: ['core'],
   access: ['core'],
   proxy: ['core', 'ws'],
-  cli: ['core', 'proxy'],
+  cli: ['core', 'access', 'proxy'],
 }
 
 /** Host frameworks: type-only imports everywhere, value imports only where listed. */

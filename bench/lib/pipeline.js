@@ -23,8 +23,9 @@ export function freshToken(fn) {
   return rotating((h) => fn(h.slice(7)))
 }
 
+// remoteAddress as the adapters set it: the failure throttle's default key.
 function viewOf(header) {
-  return { headers: { host: '127.0.0.1', authorization: header }, rawHeaders: ['Host', '127.0.0.1', 'Authorization', header], method: 'GET', url: '/' }
+  return { headers: { host: '127.0.0.1', authorization: header }, rawHeaders: ['Host', '127.0.0.1', 'Authorization', header], method: 'GET', url: '/', remoteAddress: '127.0.0.1' }
 }
 
 // authenticateEager returns the AuthContext itself when nothing had to wait (what the adapters call).
@@ -45,13 +46,23 @@ export async function pipelineContenders(key, token) {
   ]
   const core = await loadCore()
   if (typeof core.createAuthenticator !== 'function') return list
-  const make = (cache) => {
+  const make = (cache, throttle) => {
     const verifier = core.createVerifier(verifierOptions(key, cache ? {} : { cache: false }))
     verifier.revocations.revoke(REVOKED_JTI)
-    return { verifier, authenticator: core.createAuthenticator({ verifier }) }
+    return { verifier, authenticator: core.createAuthenticator({ verifier, ...(throttle ? { throttle: {} } : {}) }) }
   }
   const off = make(false)
   const on = make(true)
+  // The failure throttle on an accepted request: the same cached path with `throttle: {}` (memory store).
+  const throttled = typeof core.MemoryThrottleStore === 'function' ? make(true, true) : undefined
+  // ... and with 1000 other clients' failures held, so the request's own key is looked up.
+  const attacked = throttled === undefined ? undefined : make(true, true)
+  if (attacked !== undefined) {
+    for (let i = 0; i < 1000; i++) {
+      const forged = { ...viewOf('Bearer a.b.c'), remoteAddress: `10.0.${i >> 8}.${i & 255}` }
+      await attacked.authenticator.authenticate(forged).catch(() => {})
+    }
+  }
   list.push(
     { id: 'resolve', label: 'hivegate resolve only (Authorization → token)', fn: rotating((h) => on.authenticator.resolve(viewOf(h))), group: 'ref', hivegate: true, noClaims: true },
     { id: 'hgSync', label: 'hivegate verifySync, cache off', fn: freshToken((t) => off.verifier.verifySync(t, 'bearer')), group: 'floor', hivegate: true },
@@ -61,6 +72,8 @@ export async function pipelineContenders(key, token) {
     { id: 'hgSyncCacheSame', label: 'hivegate verifySync, cache, the same string object every call', fn: () => on.verifier.verifySync(token, 'bearer'), group: 'ref', hivegate: true },
     { id: 'hgCache', label: 'hivegate verify, cache, fresh token string', fn: freshToken((t) => on.verifier.verify(t, 'bearer')), async: true, group: 'cache', hivegate: true },
     ...eager(on, 'authEagerCache', 'hivegate authenticateEager(view), cache', 'cache'),
+    ...(throttled ? eager(throttled, 'authEagerCacheThrottle', 'hivegate authenticateEager(view), cache, failure throttle on', 'cache') : []),
+    ...(attacked ? eager(attacked, 'authEagerCacheThrottleHeld', 'hivegate authenticateEager(view), cache, failure throttle holding 1000 other keys', 'cache') : []),
     { id: 'authCache', label: 'hivegate authenticate(view), cache', fn: rotating((h) => on.authenticator.authenticate(viewOf(h))), async: true, group: 'cache', hivegate: true },
   )
   list.push(...(await registryContenders(core)))

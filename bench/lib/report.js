@@ -42,6 +42,13 @@ function verifySection(v) {
         r.hivegate ? `**${r.label}**` : r.label, (1e6 / r.opsPerSec.median).toFixed(2), pct(r.opsPerSec.iqrPct), x(r.ratioToFloor), x(1 / r.ratioToFloor), x(r.ratioToFloorMap),
       ])),
     )
+    const cost = (name, c) => `${name}: time × ${c.median.toFixed(3)} (IQR ${c.iqr[0].toFixed(3)}–${c.iqr[1].toFixed(3)})`
+    if (p.throttleCost) {
+      out.push(
+        '\nFailure throttle on an accepted request (`throttle: {}`, memory store, cached token), per round against the same path without it, goal < 1.02: ' +
+          [cost('no failures held', p.throttleCost), p.throttleHeldCost && cost('1000 other keys held', p.throttleHeldCost)].filter(Boolean).join('; ') + '.',
+      )
+    }
   }
   return out.join('\n')
 }
@@ -129,6 +136,11 @@ function accessSection(a) {
       ['Redis', int(a.redis.samples), ms(a.redis.p50), ms(a.redis.p99), ms(a.redis.max)],
       ['SQLite', int(a.sqlite.samples), ms(a.sqlite.p50), ms(a.sqlite.p99), ms(a.sqlite.max)],
     ]),
+    ...(a.serve === undefined ? [] : [
+      '',
+      `Through \`hivegate serve\` (three processes on Redis): ${int(a.serve.samples / 2)} revocations posted to A's admin API, timed until B's and C's WebSocket opened with that token closes (admin API round trip included).`,
+      table(['path', 'arrivals', 'p50 (ms)', 'p99 (ms)', 'max (ms)'], [['admin API on A → B, C close the WebSocket', int(a.serve.samples), ms(a.serve.p50), ms(a.serve.p99), ms(a.serve.max)]]),
+    ]),
     '',
     'Request cost with the registry attached (verifySync of a static token, cache off, interleaved rounds): the hot path reads only memory, whatever the store.',
     table(['store', 'ops/s (median)'], a.cost.rows.map((r) => [r.label, int(r.opsPerSec)])),
@@ -148,7 +160,7 @@ function dpopSection(d) {
 
 /** Markdown for `results` (the object stored in results.json). */
 export function render(results, notesPath) {
-  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'socketio', 'access', 'dpop']
+  const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'socketio', 'access', 'dpop'].filter((p) => results[p])
   const targets = judge(results)
   const out = [
     '# Benchmark results',

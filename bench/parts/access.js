@@ -12,6 +12,7 @@ import { headerPool } from '../lib/pipeline.js'
 import { measureSync } from '../lib/measure.js'
 import { median, quantile } from '../lib/stats.js'
 import { startRedis } from '../lib/redis.js'
+import { servePropagation } from '../lib/serve-cluster.js'
 
 const INSTANCE = fileURLToPath(new URL('../lib/access-instance.js', import.meta.url))
 const now = () => performance.timeOrigin + performance.now()
@@ -83,6 +84,9 @@ export async function run({ samples, rounds, sliceMs, log }) {
     const dir = mkdtempSync(join(tmpdir(), 'hivegate-bench-access-'))
     log('access: propagation over Redis')
     const viaRedis = await propagation(access, 'redis', redis.url, samples)
+    log('access: propagation through three hivegate serve processes (Redis)')
+    const serveDelays = await servePropagation(redis.url, Math.min(samples, 100), now)
+    const viaServe = { samples: serveDelays.length, p50: median(serveDelays), p99: quantile(serveDelays, 0.99), max: Math.max(...serveDelays) }
     log('access: propagation over SQLite')
     const viaSqlite = await propagation(access, 'sqlite', join(dir, 'propagation.db'), Math.min(samples, 50))
     log('access: request cost')
@@ -90,7 +94,7 @@ export async function run({ samples, rounds, sliceMs, log }) {
       ['SQLite', access.createSqliteStore(join(dir, 'cost.db'))],
       ['Redis', access.createRedisStore(redis.url, { prefix: 'cost:', create: true })],
     ], { rounds, sliceMs })
-    return { samples, redis: viaRedis, sqlite: viaSqlite, cost }
+    return { samples, redis: viaRedis, serve: viaServe, sqlite: viaSqlite, cost }
   } finally {
     await redis.stop()
   }

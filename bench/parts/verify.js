@@ -20,7 +20,8 @@ async function runAlgorithm(alg, config) {
   const { list, hivegate } = await verifyContenders(key, token)
   // Every contender gets the same token content as a fresh string each call, as in a server.
   const fresh = list.map((c) => ({ ...c, fn: freshToken(c.fn) }))
-  return { alg, ...(await runContenders(`verify ${alg}`, fresh, headerPool(token), config)), hivegateUnavailable: hivegate }
+  const { rows } = await runContenders(`verify ${alg}`, fresh, headerPool(token), config)
+  return { alg, rows, hivegateUnavailable: hivegate }
 }
 
 async function runContenders(name, list, token, { rounds, sliceMs, warmupMs, log }) {
@@ -51,7 +52,16 @@ async function runContenders(name, list, token, { rounds, sliceMs, warmupMs, log
     ratioToFloorMap: median(samples.get(c.id).map((v, i) => v / samples.get('floorMap')[i])),
     ratioToFloorMapIqr: quartiles(samples.get(c.id).map((v, i) => v / samples.get('floorMap')[i])),
   }))
-  return { rows }
+  return { rows, samples }
+}
+
+/** Median and IQR of the per-round time ratio of `with` to `without` (1.01 = 1 % slower). */
+function costRatio(samples, without, withIt) {
+  const a = samples.get(without)
+  const b = samples.get(withIt)
+  if (a === undefined || b === undefined) return undefined
+  const ratios = a.map((rate, i) => rate / b[i])
+  return { median: median(ratios), iqr: quartiles(ratios) }
 }
 
 /** HS256 through the request pipeline: fresh token strings, resolver, authenticator. */
@@ -60,7 +70,8 @@ async function runPipeline(config) {
   const token = signToken(key)
   const pool = headerPool(token)
   const list = await pipelineContenders(key, token)
-  return { alg: 'HS256', ...(await runContenders('pipeline HS256', list, pool, config)) }
+  const { rows, samples } = await runContenders('pipeline HS256', list, pool, config)
+  return { alg: 'HS256', rows, throttleCost: costRatio(samples, 'authEagerCache', 'authEagerCacheThrottle'), throttleHeldCost: costRatio(samples, 'authEagerCache', 'authEagerCacheThrottleHeld') }
 }
 
 export async function run(config) {

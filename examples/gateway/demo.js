@@ -1,12 +1,18 @@
 // The `npm start` demo as a factory: a demo upstream, the gateway from hivegate.yml, a demo token.
 import { randomBytes } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { generateOperatorKey } from '@hivegate/access'
 import { loadConfig, startGateway } from '@hivegate/cli'
 import { createSigner } from '@hivegate/core'
 import { startDemoUpstream } from './demo-upstream.js'
 
 export const CONFIG_FILE = fileURLToPath(new URL('./hivegate.yml', import.meta.url))
+/** Where the demo keeps its access registry unless HIVEGATE_DEMO_DATA names another directory. */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('./.data', import.meta.url))
+export const ADMIN_CLAIMS = Object.freeze({ sub: 'demo-admin', tnd: 'demo-tenant', per: { hivegate: { 'access/*': 'CRUD' } } })
 export const DEFAULT_PORT = 8080
 export const DEMO_CLAIMS = Object.freeze({
   sub: 'demo-user',
@@ -15,33 +21,50 @@ export const DEMO_CLAIMS = Object.freeze({
   dpv: { london: ['deliveryRides/demo-1'] },
 })
 
+// The registry's file and operator key live in `dataDir`; the key is made on first run (mode 0600).
+function withDataDir(loaded, dataDir) {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const keyFile = join(dataDir, 'operator.key')
+  try {
+    writeFileSync(keyFile, `${generateOperatorKey()}\n`, { mode: 0o600, flag: 'wx' })
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw err
+  }
+  const access = { ...loaded.config.access, store: { kind: 'sqlite', path: join(dataDir, 'access.db') }, operatorKey: { file: keyFile } }
+  return { ...loaded, config: { ...loaded.config, access } }
+}
+
 /**
  * Starts the demo on 127.0.0.1: `port` for the gateway (0 picks one), a free port for the upstream.
  * The HMAC secret is HIVEGATE_DEMO_SECRET from `env` or, by default, a fresh random one for this run.
+ * The access registry (static tokens, revocations) is a SQLite file in `dataDir`, kept across runs.
  */
-export async function startDemo({ port = DEFAULT_PORT, env = process.env } = {}) {
+export async function startDemo({ port = DEFAULT_PORT, env = process.env, dataDir = env.HIVEGATE_DEMO_DATA || DEFAULT_DATA_DIR } = {}) {
   const secret = env.HIVEGATE_DEMO_SECRET || randomBytes(32).toString('base64url')
-  const loaded = loadConfig(CONFIG_FILE, { ...env, HIVEGATE_DEMO_SECRET: secret })
+  const loaded = withDataDir(loadConfig(CONFIG_FILE, { ...env, HIVEGATE_DEMO_SECRET: secret }), resolve(dataDir))
   const upstream = await startDemoUpstream(0)
   let running
   try {
-    running = await startGateway(loaded, { port, target: upstream.url })
+    running = await startGateway(loaded, { port, target: upstream.url, env })
   } catch (err) {
     await upstream.close()
     throw err
   }
+  // Static tokens are signed by a registry secret: make the first one on first run.
+  if (!running.access.listSecrets().some((s) => s.status === 'active')) await running.access.createSecret({ kid: 'demo-static' }, 'demo')
   const { auth } = loaded.config.gateway
-  const token = createSigner({ secret, kid: 'demo-1', issuer: auth.issuer, audience: auth.audience, ttl: '1h' }).sign(DEMO_CLAIMS)
+  const signer = createSigner({ secret, kid: 'demo-1', issuer: auth.issuer, audience: auth.audience, ttl: '1h' })
   return {
     url: running.url.origin,
     upstreamUrl: upstream.url,
-    token,
+    token: signer.sign(DEMO_CLAIMS),
+    adminToken: signer.sign(ADMIN_CLAIMS),
+    adminUrl: `${running.url.origin}${loaded.config.access.admin.path}/`,
+    dataDir: resolve(dataDir),
     cookieName: auth.cookieName ?? 'hg_token',
     gateway: running.gateway,
-    async close() {
-      await running.gateway.close()
-      await upstream.close()
-    },
+    access: running.access,
+    close: () => running.close().finally(() => upstream.close()),
   }
 }
 

@@ -47,8 +47,15 @@ const lines = [
   '',
   'Try these (from any directory):',
 ]
+const adminLines = [
+  '',
+  `Access admin page: ${demo.adminUrl}`,
+  'Sign in with this admin token (grants hivegate access/*; valid 1 hour):',
+  demo.adminToken,
+  `Static tokens made there are kept in ${demo.dataDir} (delete it to start over).`,
+]
 for (const [what, command] of demoCommands(demo)) lines.push('', `# ${what}`, command)
-lines.push('', 'Press Ctrl-C to stop.', '')
+lines.push(...adminLines, '', 'Press Ctrl-C to stop.', '')
 console.log(lines.join('\n'))
 
 let stopping = false

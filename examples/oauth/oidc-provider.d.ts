@@ -5,6 +5,8 @@ export interface OidcProviderOptions {
   clientId?: string
   /** Extra claims per account id; every login name is an account. */
   claims?: Record<string, Record<string, unknown>>
+  /** acr values the provider advertises; the login form's `acr` field picks the one a login gets. */
+  acrValues?: string[]
 }
 
 export interface LocalOidcProvider {

@@ -61,7 +61,7 @@ function html(res, body) {
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(`<!doctype html><body>${body}</body>`)
 }
 
-// Login: any non-empty login name signs in; "abort" denies. Consent: confirm or abort.
+// Login: any non-empty login name signs in, with the `acr` the form names, if any; "abort" denies. Consent: confirm or abort.
 async function interaction(provider, req, res) {
   const url = new URL(req.url ?? '/', 'http://x.invalid')
   const [, , uid, action] = url.pathname.split('/')
@@ -78,9 +78,11 @@ async function interaction(provider, req, res) {
     return
   }
   if (req.method === 'POST' && action === 'login') {
-    const login = (await readForm(req)).get('login') ?? ''
+    const form = await readForm(req)
+    const login = form.get('login') ?? ''
     if (login === '') throw new Error('empty login')
-    await provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false })
+    const acr = form.get('acr') ?? ''
+    await provider.interactionFinished(req, res, { login: { accountId: login, ...(acr === '' ? {} : { acr }) } }, { mergeWithLastSubmission: false })
     return
   }
   if (req.method === 'POST' && action === 'confirm') {
@@ -118,6 +120,7 @@ export async function startOidcProvider(options) {
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     claims: { openid: ['sub'], profile: ['name', 'tenant', 'roles'] },
+    acrValues: options.acrValues ?? [],
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     adapter: memoryAdapter(),

@@ -46,12 +46,32 @@ describe('examples/gateway (npm start)', function () {
   this.timeout(15_000)
   let demo: RunningDemo
   let commands: Array<[string, string]>
+  let dataDir: string
 
   before(async () => {
-    demo = await startDemo({ port: 0, env: {} })
+    dataDir = mkdtempSync(`${tmpdir()}/hivegate-demo-data-`)
+    demo = await startDemo({ port: 0, env: {}, dataDir })
     commands = demoCommands(demo)
   })
-  after(() => demo.close())
+  after(async () => {
+    await demo.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('runs an access registry: the printed admin token opens the admin API, a static token made there passes, revoked it is refused', async () => {
+    expect(demo.adminUrl).to.equal(`${demo.url}/hivegate/access/`)
+    const made = await request(demo.url).post('/hivegate/access/api/tokens').set('Authorization', `Bearer ${demo.adminToken}`)
+      .set('Content-Type', 'application/json').send({ name: 'demo-static', sub: 'svc', tnd: 'demo-tenant' }).expect(201)
+    const token: string = made.body.value
+    expect(token).to.be.a('string')
+    await request(demo.url).get('/api/hello').set('Authorization', `Bearer ${token}`).expect(200)
+    const id: string = made.body.token.id
+    await request(demo.url).post(`/hivegate/access/api/tokens/${id}/revoke`).set('Authorization', `Bearer ${demo.adminToken}`).set('Content-Type', 'application/json').send('{}').expect(200)
+    const refused = await request(demo.url).get('/api/hello').set('Authorization', `Bearer ${token}`).expect(401)
+    expect(refused.body.error).to.equal('token_revoked')
+    // The demo's data stays out of the repository.
+    expect(demo.dataDir).to.equal(dataDir)
+  })
 
   function curl(index: number) {
     const { url, headers } = parseCurl(commands[index]![1])

@@ -158,11 +158,11 @@ export async function startHivempApp(
 
 /** The app with the OIDC login (callback `/auth/oidc/callback` unless given, tenant `acme`) against a fresh oidc-provider. */
 export async function startOidcApp(
-  options: AppOptions & { callbackPath?: string; login?: Partial<OidcLoginOptions>; claims?: Record<string, Record<string, unknown>> } = {},
+  options: AppOptions & { callbackPath?: string; login?: Partial<OidcLoginOptions>; claims?: Record<string, Record<string, unknown>>; acrValues?: string[] } = {},
 ): Promise<OidcApp> {
   return startApp(options, async (base, session) => {
     const redirectUri = `${base}${options.callbackPath ?? '/auth/oidc/callback'}`
-    const provider = await startOidcProvider({ redirectUris: [redirectUri], claims: options.claims ?? { alice: { tenant: 'acme', roles: ['rider'] } } })
+    const provider = await startOidcProvider({ redirectUris: [redirectUri], claims: options.claims ?? { alice: { tenant: 'acme', roles: ['rider'] } }, acrValues: options.acrValues })
     const login = oidcLogin({
       issuer: provider.issuer,
       clientId: provider.clientId,
@@ -226,14 +226,14 @@ export function postCallback(browser: Browser, callbackUrl: string, fields: Reco
 }
 
 /** OIDC: the provider's login and consent screens as plain forms; the callback URL it sends the browser to. */
-export async function signInAtProvider(browser: Browser, authorizeUrl: string, appOrigin: string, account = 'alice'): Promise<URL> {
+export async function signInAtProvider(browser: Browser, authorizeUrl: string, appOrigin: string, account = 'alice', acr?: string): Promise<URL> {
   const toApp = (url: URL): boolean => url.origin === appOrigin
   let step = await browser.follow(authorizeUrl, { until: toApp })
   for (let screen = 0; screen < 4 && !toApp(step.url); screen++) {
     const page = await step.response.text()
     const action = /action="([^"]+)"/.exec(page)?.[1]
     if (action === undefined) throw new Error(`no form on the provider page: ${page.slice(0, 200)}`)
-    const form = new URLSearchParams(action.endsWith('/login') ? { login: account } : {})
+    const form = new URLSearchParams(action.endsWith('/login') ? { login: account, ...(acr === undefined ? {} : { acr }) } : {})
     const posted = await browser.fetch(new URL(action, step.url), { method: 'POST', body: form })
     step = await browser.follow(new URL(posted.headers.get('location')!, step.url), { until: toApp })
   }

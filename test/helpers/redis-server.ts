@@ -11,7 +11,7 @@ export interface RedisServer {
   readonly port: number
   /** Stops the server (SIGKILL: nothing is saved, as a crash would). */
   kill(): Promise<void>
-  /** Starts it again on the same port, empty (it never persists). */
+  /** Starts it again on the same port: empty, or with its data when started with `persistDir`. */
   restart(): Promise<void>
   stop(): Promise<void>
 }
@@ -24,8 +24,10 @@ async function freePort(): Promise<number> {
   return port
 }
 
-function launch(port: number): Promise<ChildProcess> {
-  const child = spawn(REDIS_SERVER_PATH, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
+function launch(port: number, persistDir?: string): Promise<ChildProcess> {
+  // With persistDir every write is fsynced to an append-only file, so a SIGKILL loses nothing.
+  const persistence = persistDir === undefined ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', persistDir]
+  const child = spawn(REDIS_SERVER_PATH, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--protected-mode', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   return new Promise((resolve, reject) => {
@@ -50,21 +52,21 @@ function killed(child: ChildProcess): Promise<void> {
  * Starts redis-server for a suite; call from `before` with mocha's `this`. Without the binary:
  * throws when `CI` is set (.ci/run installs it), otherwise skips the suite.
  */
-export async function startRedis(context: Mocha.Context): Promise<RedisServer> {
+export async function startRedis(context: Mocha.Context, options: { persistDir?: string } = {}): Promise<RedisServer> {
   if (!existsSync(REDIS_SERVER_PATH)) {
     if (process.env.CI !== undefined && process.env.CI !== '') throw new Error(`redis-server not found at ${REDIS_SERVER_PATH}; the Redis tests are required on CI`)
     console.log(`  Redis tests skipped: install redis-server (apt-get install redis-server) or set HIVEGATE_REDIS_SERVER`)
     context.skip()
   }
   const port = await freePort()
-  let child = await launch(port)
+  let child = await launch(port, options.persistDir)
   return {
     url: `redis://127.0.0.1:${port}/0`,
     port,
     kill: () => killed(child),
     async restart() {
       await killed(child)
-      child = await launch(port)
+      child = await launch(port, options.persistDir)
     },
     stop: () => killed(child),
   }

@@ -35,6 +35,8 @@ const union: Equals<
   | 'token_expired'
   | 'token_revoked'
   | 'insufficient_permission'
+  | 'insufficient_user_authentication'
+  | 'too_many_failures'
   | 'origin_not_allowed'
   | 'keys_unavailable'
   | 'server_busy'

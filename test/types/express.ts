@@ -35,3 +35,9 @@ hivegate({ ...options, optional: 'yes' })
 requirePermission('london', 42, 'R')
 // @ts-expect-error: requireDataProvider takes a realm and an object
 requireDataProvider('london')
+
+// Step-up: requireAuthentication takes acr values and a max age; anything else fails to compile.
+import { requireAuthentication as requireAuthenticationExpress } from '@hivegate/express'
+requireAuthenticationExpress({ acrValues: ['urn:example:mfa'], maxAge: '5m' })
+// @ts-expect-error: acrValues is a list of strings
+requireAuthenticationExpress({ acrValues: 'urn:example:mfa' })

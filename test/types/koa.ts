@@ -38,3 +38,9 @@ hivegate({ ...options, preflight: true })
 hivegate({ ...options, optional: 'yes' })
 // @ts-expect-error: a guard argument is a string or a function of the context returning one
 requirePermission('london', 42, 'R')
+
+// Step-up: requireAuthentication takes acr values and a max age.
+import { requireAuthentication as requireAuthenticationKoa } from '@hivegate/koa'
+requireAuthenticationKoa({ maxAge: 300 })
+// @ts-expect-error: maxAge is seconds or a duration string
+requireAuthenticationKoa({ maxAge: true })

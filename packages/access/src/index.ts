@@ -14,5 +14,7 @@ export { createAccessAdmin, koaAccessAdmin, ACCESS_ADMIN_DEFAULTS } from './admi
 export type { AccessAdmin, AccessAdminOptions } from './admin/index.js'
 export { createRedisStore } from './redis/store.js'
 export type { RedisAccessStore, RedisStoreOptions } from './redis/store.js'
+export { createRedisThrottleStore, REDIS_THROTTLE_DEFAULTS } from './redis/throttle-store.js'
+export type { RedisThrottleStore, RedisThrottleStoreOptions } from './redis/throttle-store.js'
 export { createRedisReplayStore } from './redis/replay-store.js'
 export type { RedisReplayStore, RedisReplayStoreOptions } from './redis/replay-store.js'

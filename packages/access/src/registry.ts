@@ -181,7 +181,6 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
   }
 
   let refreshing: Promise<void> | undefined
-  let again = false
   let keyChecked = false
   let loaded = false
   let lastError: string | undefined
@@ -215,25 +214,26 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
     retryTimer.unref()
   }
 
-  // One read at a time; a change during a read causes one more, so the last change is never missed.
-  async function refresh(): Promise<void> {
-    if (refreshing !== undefined) {
-      again = true
-      return refreshing
+  // One read at a time. A call resolves only after a read that started after it (a read already
+  // under way may predate the caller's commit), so a change is never missed by the one who made it.
+  let requested = 0
+  let served = 0
+  async function readOnce(): Promise<void> {
+    const covers = requested
+    try {
+      await read()
+    } catch (err) {
+      if (err instanceof AccessError && err.code === 'operator_key_mismatch') throw err
+      readFailed(err)
+      retryLater()
+    } finally {
+      refreshing = undefined
+      served = Math.max(served, covers)
     }
-    refreshing = (async () => {
-      do {
-        again = false
-        try {
-          await read()
-        } catch (err) {
-          if (err instanceof AccessError && err.code === 'operator_key_mismatch') throw err
-          readFailed(err)
-          retryLater()
-        }
-      } while (again)
-    })().finally(() => (refreshing = undefined))
-    return refreshing
+  }
+  async function refresh(): Promise<void> {
+    const mine = ++requested
+    while (served < mine) await (refreshing ??= readOnce())
   }
   if (startup === 'wait') {
     // Only a fault is waited out; a wrong key or an empty (possibly wiped) store is an answer.

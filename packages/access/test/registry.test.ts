@@ -1,8 +1,8 @@
 import { expect } from 'chai'
 import Database from 'better-sqlite3'
 import { createVerifier, isAuthError, type Verifier } from '@hivegate/core'
-import { AccessError, createSqliteStore, createAccessRegistry } from '@hivegate/access'
-import { ISSUER, openRegistry, tempDir, type OpenRegistry } from './fixture.js'
+import { AccessError, createSqliteStore, createAccessRegistry, type AccessRegistry } from '@hivegate/access'
+import { ISSUER, OPERATOR_KEY, openRegistry, tempDir, type OpenRegistry } from './fixture.js'
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   try {
@@ -188,6 +188,34 @@ describe('access registry', () => {
     } finally {
       await store.close()
     }
+  })
+
+  it('a change resolves after a read that sees it, even while an earlier read is under way', async () => {
+    const file = tmp.file(`race-${Math.random().toString(36).slice(2)}.db`)
+    // What a command does: open fail-closed, go on at the first read's outcome, change at once.
+    const session = async <T>(work: (registry: AccessRegistry) => Promise<T>): Promise<T> => {
+      const store = createSqliteStore(file)
+      let firstRead: () => void = () => {}
+      const read = new Promise<void>((resolve) => (firstRead = resolve))
+      const registry = await createAccessRegistry({ store, operatorKey: OPERATOR_KEY, issuer: ISSUER, startup: 'fail-closed', onEvent: () => firstRead() })
+      try {
+        await Promise.race([read, registry.refresh().then(() => read)])
+        return await work(registry)
+      } finally {
+        await registry.close()
+        await store.close()
+      }
+    }
+    const one = await session(async (registry) => {
+      const { record } = await registry.createSecret({ kid: 'one' }, 'test')
+      expect(registry.listSecrets().map((s) => s.kid)).to.deep.equal(['one'])
+      await registry.rotateSecret({ kid: 'two' }, 'test')
+      return record
+    })
+    await session(async (registry) => {
+      expect((await registry.retireSecret(one.kid, 'test')).status).to.equal('retired')
+      expect(registry.listSecrets().map((s) => `${s.kid}:${s.status}`)).to.deep.equal(['one:retired', 'two:active'])
+    })
   })
 
   it('validates its options once, naming the option', async () => {

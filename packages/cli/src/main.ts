@@ -1,3 +1,4 @@
+import { ACCESS_COMMANDS, ACCESS_HELP } from './access/commands.js'
 import { keysGenerate, KEYS_GENERATE_HELP } from './commands/keys-generate.js'
 import { secretGenerate, SECRET_GENERATE_HELP } from './commands/secret-generate.js'
 import { serve } from './commands/serve.js'
@@ -16,6 +17,7 @@ Commands:
   token verify      Verify a token; the exit code says whether it is valid.
   token inspect     Decode a token WITHOUT verifying it.
   serve             Run the authenticating gateway from a YAML config.
+  access ...        The access registry: init, secrets, static tokens, closing connections.
 
 Run "hivegate <command> --help" for a command's options.`
 
@@ -30,6 +32,25 @@ const COMMANDS: Record<string, Record<string, [Command, string]>> = {
 function group(name: string): string {
   const subs = Object.keys(COMMANDS[name]!)
   return `Usage: hivegate ${name} <${subs.join('|')}> [options]\n\nRun "hivegate ${name} <command> --help" for details.`
+}
+
+// `hivegate access init` and `hivegate access <object> <verb>`.
+async function access(argv: readonly string[], io: Io): Promise<number> {
+  const [object, verb, ...rest] = argv
+  if (object === undefined || object === '--help' || object === '-h') {
+    io.out(ACCESS_HELP)
+    return object === undefined ? USAGE : 0
+  }
+  const entry = ACCESS_COMMANDS[object]
+  if (entry === undefined) throw new CliError(`unknown command "access ${object}". Run "hivegate access --help".`, USAGE)
+  if (typeof entry === 'function') return await entry(argv.slice(1), io)
+  if (verb === undefined || verb === '--help' || verb === '-h') {
+    io.out(`Usage: hivegate access ${object} <${Object.keys(entry).join('|')}> [options]\n\nRun "hivegate access ${object} <command> --help" for details.`)
+    return verb === undefined ? USAGE : 0
+  }
+  const command = entry[verb]
+  if (command === undefined) throw new CliError(`unknown command "access ${object} ${verb}". Run "hivegate access --help".`, USAGE)
+  return await command(rest, io)
 }
 
 /**
@@ -49,6 +70,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return first === undefined ? USAGE : 0
     }
     if (first === 'serve') return await serve(argv.slice(1), io)
+    if (first === 'access') return await access(argv.slice(1), io)
     const commands = COMMANDS[first]
     if (commands === undefined) throw new CliError(`unknown command "${first}". Run "hivegate --help".`, USAGE)
     if (second === undefined || second === '--help' || second === '-h') {

@@ -80,6 +80,20 @@ describe('loadConfig', () => {
     expect(problem(GOOD.replace('[":realm", "*", R]', '[":realm", "*"]'))).to.match(/:15:\d+: routes\[0\]\.permission: must be a list of 3 strings/)
   })
 
+  it('reads a route step-up requirement (acrValues, maxAge as a duration)', () => {
+    const text = GOOD.replace('    permission: [":realm", "*", R]\n', '    permission: [":realm", "*", R]\n    authentication: { acrValues: [urn:example:mfa], maxAge: 10m }\n')
+    const { config } = loadConfig(write(text), env)
+    expect(config.gateway.routes?.[0]?.authentication).to.deep.equal({ acrValues: ['urn:example:mfa'], maxAge: 600 })
+    expect(problem(text.replace('maxAge: 10m', 'maxAg: 10m'))).to.match(/routes\[0\]\.authentication\.maxAg: is not a known key/)
+  })
+
+  it('reads auth.throttle (durations, a trustProxy hop count) and names a bad key', () => {
+    const text = GOOD.replace('  cookieName: session\n', '  cookieName: session\n  throttle: { maxFailures: 5, window: 5m, trustProxy: 1 }\n')
+    expect(loadConfig(write(text), env).config.gateway.auth.throttle).to.deep.equal({ maxFailures: 5, window: 300, trustProxy: 1 })
+    expect(problem(text.replace('trustProxy: 1', 'trustProxy: -1'))).to.match(/auth\.throttle\.trustProxy: must be true, false or a number/)
+    expect(problem(text.replace('maxFailures: 5', 'maxFailure: 5'))).to.match(/auth\.throttle\.maxFailure: is not a known key/)
+  })
+
   it('reports YAML syntax errors with their line', () => {
     expect(problem('upstream:\n  target: [unclosed\n')).to.match(/:\d+:\d+: invalid YAML/)
   })

@@ -1,5 +1,6 @@
 import { createAuthenticator } from './authenticator.js'
 import { readyAuthenticator } from './authenticator-options.js'
+import { systemClock, type Clock } from './clock.js'
 import { isAuthError, type AuthError } from './errors.js'
 import { assertOneOf, assertPlainObject } from './options.js'
 import { isPreflight } from './preflight.js'
@@ -49,9 +50,11 @@ interface Binding {
   readonly handOff: boolean
   readonly realm: string | undefined
   readonly auth: AuthContext | undefined
+  /** The verifier's clock, for guards that judge time. */
+  readonly clock: Clock
 }
 
-const NO_GATE: Binding = Object.freeze({ handOff: false, realm: undefined, auth: undefined })
+const NO_GATE: Binding = Object.freeze({ handOff: false, realm: undefined, auth: undefined, clock: systemClock })
 // Keyed by the host's request object (Express `req`, Koa `ctx`): dropped with the request.
 const bindings = new WeakMap<object, Binding>()
 
@@ -102,13 +105,13 @@ export function createAdapterGate<HandOff extends string>(options: AdapterGateOp
   assertOneOf('errorMode', errorMode, ['respond', handOff])
   assertOneOf('preflight', preflight, ['authenticate', 'pass'] as const)
   const authenticator = readyAuthenticator(options, GATE_OWN_OPTIONS) ?? createAuthenticator(authenticatorOptions)
-  const settings: Binding = Object.freeze({ handOff: errorMode === handOff, realm: authenticator.realm, auth: undefined })
+  const settings: Binding = Object.freeze({ handOff: errorMode === handOff, realm: authenticator.realm, auth: undefined, clock: authenticator.verifier.clock })
   const passPreflight = preflight === 'pass'
-  const { handOff: handsOff, realm } = settings
+  const { handOff: handsOff, realm, clock } = settings
 
   // A literal of one shape, and no closure per request: this runs on every authenticated request.
   function bind(request: object, auth: AuthContext | undefined): AuthContext | undefined {
-    bindings.set(request, { handOff: handsOff, realm, auth })
+    bindings.set(request, { handOff: handsOff, realm, auth, clock })
     return auth
   }
 
@@ -137,7 +140,7 @@ export function createAdapterGate<HandOff extends string>(options: AdapterGateOp
 export function checkGuard<R extends object>(guard: Guard<R>, request: R): Refusal | undefined {
   const binding = bindings.get(request) ?? NO_GATE
   try {
-    guard(binding.auth, request)
+    guard(binding.auth, request, binding.clock)
   } catch (err) {
     return refusalOf(binding, err)
   }

@@ -1,3 +1,4 @@
+import type { ThrottleOptions } from './throttle/index.js'
 import type { Authenticator } from './authenticator.js'
 import type { DpopOptions } from './dpop/options.js'
 import type { OriginRule } from './origin.js'
@@ -101,6 +102,8 @@ export interface AuthenticatorOptions extends VerifierOptions, ResolverOptions {
   allowedOrigins?: OriginRule
   /** Realm of the `WWW-Authenticate` challenge. */
   realm?: string
+  /** Failure throttling: 429 for a client key after too many failed authentications. Off by default. */
+  throttle?: ThrottleOptions | false
   /** DPoP-bound access tokens (RFC 9449): `{ mode: 'allowed' | 'required', … }`. Default off. */
   dpop?: DpopOptions
 }

@@ -12,7 +12,10 @@ import { checkedResolver, createUncheckedResolver, type MaybeUncheckedToken } fr
 import type { AuthenticatorOptions } from './authenticator-options.js'
 import type { ResolvedToken } from './resolver/source.js'
 import { buildVerifier, checkOriginOf, resolveAuthenticatorOptions, resolverOptions, type CheckOrigin } from './authenticator-options.js'
+import { createFailureThrottle, type FailureThrottle } from './throttle/index.js'
 import { isPromise, notSynchronous, NotSynchronousError } from './verifier-hooks.js'
+
+function ignore(): void {}
 
 /** GET, HEAD and OPTIONS change nothing (RFC 9110 §9.2.1), so a forged one gains nothing. */
 function isSafeMethod(method: string | undefined): boolean {
@@ -41,6 +44,7 @@ function isSafeMethod(method: string | undefined): boolean {
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { optional, realm, allowedOrigins } = resolveAuthenticatorOptions(options)
   const verifier = buildVerifier(options)
+  const throttle: FailureThrottle | undefined = options.throttle === undefined || options.throttle === false ? undefined : createFailureThrottle(options.throttle, verifier.clock)
   const dpopSettings = resolveDpopOptions(options.dpop, verifier.clock)
   const dpop = dpopSettings === undefined ? undefined : createDpopCheck(dpopSettings, verifier.clock)
   const findUnchecked = createUncheckedResolver(resolverOptions(options, dpop))
@@ -86,11 +90,41 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   /**
-   * The one runner, stage after stage: resolve → verify → DPoP (when on) → origin. The result
-   * itself when no stage waited, else a Promise; a refusal known at once is thrown. With `sync`, a
-   * stage that would wait throws NotSynchronousError instead.
+   * The one runner, stage after stage: (throttle when on) → resolve → verify → DPoP (when on) →
+   * origin. The result itself when no stage waited, else a Promise; a refusal known at once is
+   * thrown. With `sync`, a stage that would wait throws NotSynchronousError instead.
    */
   function run(view: RequestView, mode: CheckOrigin, sync: boolean): AuthContext | undefined | Promise<AuthContext | undefined> {
+    return throttle === undefined ? runSteps(view, mode, sync) : runThrottled(throttle, view, mode, sync)
+  }
+
+  // Refused before anything is read while the client is blocked; every refusal after that is counted.
+  function runThrottled(gate: FailureThrottle, view: RequestView, mode: CheckOrigin, sync: boolean): AuthContext | undefined | Promise<AuthContext | undefined> {
+    const waiting = gate.check(view)
+    if (waiting === undefined) return counted(gate, view, mode, sync)
+    if (sync) {
+      waiting.catch(ignore)
+      throw new NotSynchronousError('authenticateSync cannot be used: the throttle store answers with a Promise; use authenticate()')
+    }
+    return waiting.then(() => counted(gate, view, mode, false))
+  }
+
+  function counted(gate: FailureThrottle, view: RequestView, mode: CheckOrigin, sync: boolean): AuthContext | undefined | Promise<AuthContext | undefined> {
+    let result: AuthContext | undefined | Promise<AuthContext | undefined>
+    try {
+      result = runSteps(view, mode, sync)
+    } catch (err) {
+      gate.record(view, err)
+      throw err
+    }
+    if (!isPromise<AuthContext | undefined>(result)) return result
+    return result.then(undefined, (err: unknown) => {
+      gate.record(view, err)
+      throw err
+    })
+  }
+
+  function runSteps(view: RequestView, mode: CheckOrigin, sync: boolean): AuthContext | undefined | Promise<AuthContext | undefined> {
     const found = find(view)
     if (found === null) {
       // `optional` lets a request without credentials through, with no AuthContext.

@@ -11,6 +11,8 @@ export type AuthErrorCode =
   | 'token_expired'
   | 'token_revoked'
   | 'insufficient_permission'
+  | 'insufficient_user_authentication'
+  | 'too_many_failures'
   | 'origin_not_allowed'
   | 'keys_unavailable'
   | 'server_busy'
@@ -20,7 +22,7 @@ export type AuthErrorCode =
 interface CodeInfo {
   status: number
   /** RFC 6750 §3.1 error attribute; undefined where the RFC says to send none. */
-  rfc6750?: 'invalid_request' | 'invalid_token' | 'insufficient_scope'
+  rfc6750?: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'insufficient_user_authentication'
   /** RFC 9449 §7.1/§9 error attribute of the DPoP challenge. */
   rfc9449?: 'invalid_dpop_proof' | 'use_dpop_nonce'
   /** WebSocket close code (4000 + HTTP status, as graphql-ws and others do). */
@@ -60,6 +62,14 @@ const CODES: Readonly<Record<AuthErrorCode, CodeInfo>> = {
     closeCode: 4403,
     description: 'The token does not grant this permission',
   },
+  // RFC 9470 §3: the token is fine, but the authentication behind it is too weak or too old.
+  insufficient_user_authentication: {
+    status: 401,
+    rfc6750: 'insufficient_user_authentication',
+    closeCode: 4401,
+    description: 'A stronger or more recent authentication is required',
+  },
+  too_many_failures: { status: 429, closeCode: 4429, description: 'Too many failed authentications; retry later' },
   origin_not_allowed: {
     status: 403,
     closeCode: 4403,
@@ -81,6 +91,13 @@ export const AUTH_ERROR_CODES = Object.freeze(Object.keys(CODES) as AuthErrorCod
 export interface AuthErrorOptions {
   /** Why, for logs (never sent to a client). Must not contain the token or key material. */
   cause?: unknown
+  /**
+   * Further auth-params of the challenge, after `error_description`, e.g. RFC 9470's
+   * `acr_values` and `max_age`. Values must be printable ASCII; '"' and '\\' are dropped.
+   */
+  challenge?: Readonly<Record<string, string>>
+  /** Seconds the client should wait: sent as `Retry-After` (RFC 9110 §10.2.3). */
+  retryAfter?: number
 }
 
 // RFC 6750 §3: `error_description` may hold printable ASCII except '"' and '\', so those are dropped.
@@ -111,14 +128,18 @@ const REFUSAL_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Cache
 export class AuthError extends Error {
   override readonly name = 'AuthError'
   readonly code: AuthErrorCode
-  /** HTTP status: 400, 401, 403 or 503. */
+  /** HTTP status: 400, 401, 403, 429 or 503. */
   readonly status: number
-  /** WebSocket close code used by the socket packages (4400, 4401, 4403, 4503). */
+  /** WebSocket close code used by the socket packages (4400, 4401, 4403, 4429, 4503). */
   readonly closeCode: number
   /** Koa: the message is safe to send to the client. */
   readonly expose = true
   /** Realm of the `WWW-Authenticate` challenge; adapters set it from their options. */
   realm: string | undefined
+  /** Auth-params the challenge adds after `error_description` (e.g. `acr_values`, `max_age`). */
+  readonly challenge: Readonly<Record<string, string>> | undefined
+  /** Seconds sent as `Retry-After`, when set. */
+  readonly retryAfter: number | undefined
   /** Set by an authenticator with DPoP on (RFC 9449 §7.1): the challenge then names DPoP too. */
   dpop: DpopChallenge | undefined
 
@@ -135,6 +156,8 @@ export class AuthError extends Error {
     this.status = info.status
     this.closeCode = info.closeCode
     this.realm = undefined
+    this.challenge = options?.challenge
+    this.retryAfter = options?.retryAfter
     this.dpop = undefined
   }
 
@@ -155,7 +178,7 @@ export class AuthError extends Error {
     if (this.dpop !== undefined || info.rfc9449 !== undefined) {
       const realm = this.realm === undefined ? undefined : realmAttribute(this.realm)
       const error = info.rfc9449 ?? info.rfc6750
-      return dpopChallenge(this.dpop, realm, error, error === undefined ? undefined : descriptionAttribute(this.message))
+      return dpopChallenge(this.dpop, realm, error, error === undefined ? undefined : descriptionAttribute(this.message), this.challengeParams())
     }
     const parts: string[] = []
     if (this.realm !== undefined) parts.push(`realm="${realmAttribute(this.realm)}"`)
@@ -164,7 +187,14 @@ export class AuthError extends Error {
     if (error !== undefined) {
       parts.push(`error="${error}"`, `error_description="${descriptionAttribute(this.message)}"`)
     }
+    parts.push(...this.challengeParams())
     return parts.length === 0 ? 'Bearer' : `Bearer ${parts.join(', ')}`
+  }
+
+  // RFC 9470 §3 and the like: the auth-params after error_description, escaped.
+  private challengeParams(): string[] {
+    if (this.challenge === undefined) return []
+    return Object.entries(this.challenge).map(([name, value]) => `${name}="${descriptionAttribute(value)}"`)
   }
 
   /**
@@ -175,6 +205,7 @@ export class AuthError extends Error {
   get headers(): Record<string, string> {
     const value = this.wwwAuthenticate
     const headers: Record<string, string> = value === undefined ? { ...REFUSAL_HEADERS } : { ...REFUSAL_HEADERS, 'WWW-Authenticate': value }
+    if (this.retryAfter !== undefined) headers['Retry-After'] = String(this.retryAfter)
     // RFC 9449 §8.1/§9: the nonce the next proof must carry.
     if (this.dpop?.nonce !== undefined) headers['DPoP-Nonce'] = this.dpop.nonce
     return headers

@@ -29,6 +29,8 @@ export interface RequestView {
    * attacker injects on the plain-text site must not ride the cookie to the TLS one.
    */
   readonly protocol?: 'http' | 'https'
+  /** The socket peer's address (`req.socket.remoteAddress`): the default key of failure throttling. */
+  readonly remoteAddress?: string
 }
 
 /**
@@ -59,6 +61,7 @@ export function incomingMessageView(req: IncomingMessage): RequestView {
     method: req.method,
     // A TLSSocket says `encrypted: true`; a plain net.Socket has no such property.
     protocol: (req.socket as { encrypted?: unknown } | null)?.encrypted === true ? 'https' : 'http',
+    remoteAddress: req.socket?.remoteAddress,
   }
 }
 

@@ -2,6 +2,7 @@ import { AuthError } from './errors.js'
 import { assertDataProvider, assertPermission } from './guards.js'
 import { optionTypeError } from './options.js'
 import type { AuthContext } from './auth-context.js'
+import type { Clock } from './clock.js'
 
 /**
  * An argument of a permission guard: a fixed string, or a function of the host's request. The
@@ -12,9 +13,10 @@ export type GuardArgument<R> = string | ((request: R) => string | readonly strin
 
 /**
  * A permission check bound to its arguments: throws an AuthError (`credentials_required` or
- * `insufficient_permission`) when `auth` does not pass, returns otherwise.
+ * `insufficient_permission`) when `auth` does not pass, returns otherwise. `clock` is the clock of
+ * the verifier that accepted `auth`, for guards that judge time (e.g. `auth_time`).
  */
-export type Guard<R> = (auth: AuthContext | undefined, request: R) => void
+export type Guard<R> = (auth: AuthContext | undefined, request: R, clock?: Clock) => void
 
 type Resolve<R> = (request: R) => string | undefined
 

@@ -9,6 +9,8 @@ describe('AuthError', () => {
     token_expired: [401, 4401, 'invalid_token'],
     token_revoked: [401, 4401, 'invalid_token'],
     insufficient_permission: [403, 4403, 'insufficient_scope'],
+    insufficient_user_authentication: [401, 4401, 'insufficient_user_authentication'],
+    too_many_failures: [429, 4429, undefined],
     origin_not_allowed: [403, 4403, undefined],
     keys_unavailable: [503, 4503, undefined],
     server_busy: [503, 4503, undefined],

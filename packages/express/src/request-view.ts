@@ -44,5 +44,6 @@ export function toRequestView(req: Request): RequestView {
     url: req.originalUrl,
     method: req.method,
     protocol: protocolOf(req, headers['x-forwarded-proto']),
+    remoteAddress: req.socket?.remoteAddress,
   }
 }

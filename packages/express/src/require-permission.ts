@@ -1,5 +1,5 @@
-import { checkGuard, dataProviderGuard, permissionGuard } from '@hivegate/core'
-import type { Guard, GuardArgument } from '@hivegate/core'
+import { authenticationGuard, checkGuard, dataProviderGuard, permissionGuard } from '@hivegate/core'
+import type { AuthenticationRequirement, Guard, GuardArgument } from '@hivegate/core'
 import type { Request, RequestHandler } from 'express'
 import './augment.js'
 import { answer } from './answer.js'
@@ -41,4 +41,20 @@ export function requirePermission(
  */
 export function requireDataProvider(realm: GuardArgument<Request>, object: GuardArgument<Request>): RequestHandler {
   return toMiddleware(dataProviderGuard<Request>(realm, object))
+}
+
+/**
+ * Lets a request through only if the authentication behind its token is strong and recent enough
+ * (RFC 9470 step-up): `acr` among `acrValues` and/or `auth_time` at most `maxAge` seconds ago on
+ * the verifier's clock. Otherwise 401 `insufficient_user_authentication` with `acr_values` and/or
+ * `max_age` in `WWW-Authenticate`, so the client can log the user in again as asked. Options are
+ * validated here, once.
+ *
+ * @example
+ * ```ts
+ * app.post('/payments', requireAuthentication({ acrValues: ['urn:example:mfa'], maxAge: '5m' }), handler)
+ * ```
+ */
+export function requireAuthentication(options: AuthenticationRequirement): RequestHandler {
+  return toMiddleware(authenticationGuard<Request>(options))
 }

@@ -1,5 +1,5 @@
 export { hivegate } from './plugin.js'
 export type { HivegateOptions } from './plugin.js'
-export { requirePermission, requireDataProvider } from './require-permission.js'
+export { requirePermission, requireDataProvider, requireAuthentication } from './require-permission.js'
 export type { ErrorMode } from './answer.js'
-export type { AuthContext, GuardArgument } from '@hivegate/core'
+export type { AuthContext, AuthenticationRequirement, GuardArgument } from '@hivegate/core'

@@ -18,5 +18,6 @@ export function toRequestView(request: FastifyRequest): RequestView {
     url: request.originalUrl,
     method: request.method,
     protocol: viewProtocol(request.protocol),
+    remoteAddress: request.raw.socket?.remoteAddress,
   }
 }

@@ -1,5 +1,5 @@
-import { checkGuard, dataProviderGuard, permissionGuard } from '@hivegate/core'
-import type { Guard, GuardArgument } from '@hivegate/core'
+import { authenticationGuard, checkGuard, dataProviderGuard, permissionGuard } from '@hivegate/core'
+import type { AuthenticationRequirement, Guard, GuardArgument } from '@hivegate/core'
 import type { FastifyRequest, preHandlerHookHandler, RouteGenericInterface } from 'fastify'
 import './augment.js'
 import { answer } from './answer.js'
@@ -47,4 +47,19 @@ export function requireDataProvider<Route extends RouteGenericInterface = RouteG
   object: GuardArgument<FastifyRequest<Route>>,
 ): preHandlerHookHandler {
   return toPreHandler(dataProviderGuard<FastifyRequest<Route>>(realm, object))
+}
+
+/**
+ * A `preHandler` that lets a request through only if the authentication behind its token is
+ * strong and recent enough (RFC 9470 step-up): `acr` among `acrValues` and/or `auth_time` at most
+ * `maxAge` seconds ago on the verifier's clock. Otherwise 401 `insufficient_user_authentication`
+ * with `acr_values` and/or `max_age` in `WWW-Authenticate`. Options are validated here, once.
+ *
+ * @example
+ * ```ts
+ * app.post('/payments', { preHandler: requireAuthentication({ acrValues: ['urn:example:mfa'], maxAge: '5m' }) }, handler)
+ * ```
+ */
+export function requireAuthentication(options: AuthenticationRequirement): preHandlerHookHandler {
+  return toPreHandler(authenticationGuard<FastifyRequest>(options))
 }

@@ -16,5 +16,6 @@ export function toRequestView(ctx: Context): RequestView {
     url: ctx.originalUrl,
     method: ctx.method,
     protocol: viewProtocol(ctx.protocol),
+    remoteAddress: req.socket?.remoteAddress,
   }
 }

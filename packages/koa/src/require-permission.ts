@@ -1,5 +1,5 @@
-import { checkGuard, dataProviderGuard, permissionGuard } from '@hivegate/core'
-import type { Guard, GuardArgument } from '@hivegate/core'
+import { authenticationGuard, checkGuard, dataProviderGuard, permissionGuard } from '@hivegate/core'
+import type { AuthenticationRequirement, Guard, GuardArgument } from '@hivegate/core'
 import type { Context, Middleware, Next, ParameterizedContext } from 'koa'
 import './augment.js'
 import { answer } from './answer.js'
@@ -45,4 +45,19 @@ export function requireDataProvider<C extends ParameterizedContext = Parameteriz
   object: GuardArgument<C>,
 ): Middleware {
   return toMiddleware(dataProviderGuard<C>(realm, object))
+}
+
+/**
+ * Lets a request through only if the authentication behind its token is strong and recent enough
+ * (RFC 9470 step-up): `acr` among `acrValues` and/or `auth_time` at most `maxAge` seconds ago on
+ * the verifier's clock. Otherwise 401 `insufficient_user_authentication` with `acr_values` and/or
+ * `max_age` in `WWW-Authenticate`. Options are validated here, once.
+ *
+ * @example
+ * ```ts
+ * router.post('/payments', requireAuthentication({ acrValues: ['urn:example:mfa'], maxAge: '5m' }), handler)
+ * ```
+ */
+export function requireAuthentication(options: AuthenticationRequirement): Middleware {
+  return toMiddleware(authenticationGuard<ParameterizedContext>(options))
 }

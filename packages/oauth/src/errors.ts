@@ -28,6 +28,8 @@ export type LoginErrorCode =
   | 'id_token_invalid'
   | 'token_exchange_failed'
   | 'claims_rejected'
+  | 'step_up_invalid'
+  | 'authentication_insufficient'
   | 'session_hook_failed'
   | 'server_error'
 
@@ -57,6 +59,8 @@ const STATUS: Readonly<Record<LoginErrorCode, [number, string]>> = {
   id_token_invalid: [401, 'The ID token is not valid'],
   token_exchange_failed: [400, 'The authorization code could not be exchanged'],
   claims_rejected: [403, 'The account may not sign in here'],
+  step_up_invalid: [400, 'The requested acr_values or max_age is not acceptable here'],
+  authentication_insufficient: [401, 'The provider did not authenticate the user as the login asked'],
   session_hook_failed: [500, 'The session could not be stored'],
   server_error: [500, 'The login failed'],
 }

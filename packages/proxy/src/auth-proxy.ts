@@ -103,7 +103,7 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
       const view = viewOf(req)
       if (match.rule?.public !== true && !(resolved.passPreflight && isPreflight(view))) {
         const auth = await authenticator.authenticate(view)
-        enforceRule(match, auth)
+        enforceRule(match, auth, authenticator.verifier.clock)
         if (auth !== undefined) identities.set(req, auth)
       }
       stripCredentials(req.headers, strip, cookieName)
@@ -111,7 +111,7 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
       grantContinue(req, res)
     } catch (err) {
       const authError = asAuthError(err)
-      if (authError !== undefined) writeAuthError(res, authError)
+      if (authError !== undefined) writeAuthError(res, authError, { realm: authenticator.realm })
       else if (next !== undefined) next(err)
       else if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal_error"}')
       return

@@ -1,4 +1,4 @@
-import { AuthError } from '@hivegate/core'
+import { AuthError, compileRequirement, type AuthenticationRequirement, type CompiledRequirement } from '@hivegate/core'
 
 /**
  * One per-route rule. `path` segments are literals, `:name` (one segment, captured) or `*` (one
@@ -25,6 +25,8 @@ export interface RouteRule {
   permission?: readonly [string, string, string]
   /** `[realm, object]` the token's `dpv` must list. */
   dataProvider?: readonly [string, string]
+  /** RFC 9470 step-up: the token's `acr` among `acrValues` and/or `auth_time` at most `maxAge` ago. */
+  authentication?: AuthenticationRequirement
 }
 
 /** A rule compiled for matching. */
@@ -32,12 +34,15 @@ export interface CompiledRoute {
   readonly rule: RouteRule
   readonly segments: readonly string[]
   readonly methods: ReadonlySet<string> | undefined
+  readonly authentication: CompiledRequirement | undefined
 }
 
 /** What matched: the rule (if any) and its captured parameters. */
 export interface RouteMatch {
   readonly rule: RouteRule | undefined
   readonly params: Readonly<Record<string, string>>
+  /** The matched rule's step-up requirement, compiled. */
+  readonly authentication?: CompiledRequirement | undefined
 }
 
 const PARAM = /:([A-Za-z_][A-Za-z0-9_]*)/g
@@ -67,7 +72,7 @@ export function compileRoutes(routes: readonly RouteRule[] | undefined): Compile
       }
     })
     if (rule.public !== undefined && typeof rule.public !== 'boolean') throw new TypeError(`${at}.public" must be a boolean`)
-    if (rule.public === true && (rule.permission !== undefined || rule.dataProvider !== undefined)) {
+    if (rule.public === true && (rule.permission !== undefined || rule.dataProvider !== undefined || rule.authentication !== undefined)) {
       throw new TypeError(`${at}" is public and cannot require a permission`)
     }
     const checkTuple = (key: 'permission' | 'dataProvider', length: number): void => {
@@ -94,7 +99,8 @@ export function compileRoutes(routes: readonly RouteRule[] | undefined): Compile
       }
       methods = new Set((rule.methods as string[]).map((m) => m.toUpperCase()))
     }
-    return { rule, segments: segments.map((s: string) => (SEGMENT_PARAM.test(s) ? s : s.toLowerCase())), methods }
+    const authentication = rule.authentication === undefined ? undefined : compileRequirement(rule.authentication, `routes[${i}].authentication`)
+    return { rule, segments: segments.map((s: string) => (SEGMENT_PARAM.test(s) ? s : s.toLowerCase())), methods, authentication }
   })
 }
 
@@ -152,7 +158,7 @@ export function matchRoute(routes: readonly CompiledRoute[], method: string | un
   for (const route of routes) {
     if (route.methods !== undefined && !route.methods.has(verb)) continue
     const params = matchSegments(route.segments, segments)
-    if (params !== undefined) return { rule: route.rule, params }
+    if (params !== undefined) return { rule: route.rule, params, authentication: route.authentication }
   }
   return { rule: undefined, params: {} }
 }

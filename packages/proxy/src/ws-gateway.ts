@@ -65,7 +65,7 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
     if (relays.size >= websocket.maxRelays) return void client.close(1013, 'Too many connections')
     const auth = wsAuth.authOf(client)
     try {
-      enforceRule(matches.get(req) ?? { rule: undefined, params: {} }, auth)
+      enforceRule(matches.get(req) ?? { rule: undefined, params: {} }, auth, authenticator.verifier.clock)
     } catch (err) {
       const e = asAuthError(err)
       client.close(e?.closeCode ?? 1008, e?.message ?? '')
@@ -83,10 +83,13 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
       return
     }
     const view = viewOf(req)
-    if (authenticator.resolve(view) !== null) {
-      // Refuse with 401/403 before upgrading; the ws handler verifies again (a cache hit).
-      enforceRule(match, await authenticator.authenticate(view, { checkOrigin: 'always' }))
-    }
+    // Refuse with 401/403 (or 429 from the failure throttle) before upgrading; the ws handler
+    // verifies again (a cache hit). A token-less upgrade goes on to quarantine.
+    const auth = await authenticator.authenticate(view, { checkOrigin: 'always' }).catch((err: unknown) => {
+      if (asAuthError(err)?.code === 'credentials_required') return undefined
+      throw err
+    })
+    if (auth !== undefined) enforceRule(match, auth, authenticator.verifier.clock)
     matches.set(req, match)
     wsAuth.handleUpgrade(req, socket, head)
   }
@@ -97,7 +100,7 @@ export function createWsGateway(ctx: WsGatewayContext): WsGateway {
       socket.on('error', () => socket.destroy())
       check(req, socket, head).catch((err: unknown) => {
         const authError = asAuthError(err)
-        if (authError !== undefined) writeAuthError(socket, authError)
+        if (authError !== undefined) writeAuthError(socket, authError, { realm: authenticator.realm })
         else socket.destroy()
       })
     },

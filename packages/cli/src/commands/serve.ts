@@ -8,7 +8,8 @@ export const SERVE_HELP = `Usage: hivegate serve --config <hivegate.yml> [--host
 
 Runs the authenticating gateway described by the config file: every HTTP request and WebSocket is
 authenticated (cookie, Bearer header or auth message) and checked against the routes before it
-reaches the upstream. Stops on Ctrl-C (SIGINT) or SIGTERM.
+reaches the upstream. With an "access:" block it opens the access registry first (static tokens,
+revocations, the admin page and a health endpoint). Stops on Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
   --config <file>  YAML config (see the @hivegate/cli README). Required.
@@ -27,8 +28,26 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     port = Number(values.port)
     if (!/^\d{1,5}$/.test(values.port) || port > 65535) throw new CliError('--port must be a number from 0 to 65535', USAGE)
   }
-  const { gateway, url } = await startGateway(loaded, { ...(values.host !== undefined && { host: values.host }), ...(port !== undefined && { port }) })
+  const running = await startGateway(loaded, {
+    ...(values.host !== undefined && { host: values.host }),
+    ...(port !== undefined && { port }),
+    env: io.env,
+    warn: (text) => io.err(`hivegate: ${loaded.file}: ${text}`),
+    onAccessEvent: (event) => {
+      if (event.type === 'access_refresh_failed') io.err(`hivegate: access store unreadable, serving the last state: ${event.reason}`)
+      else if (event.type === 'access_store_regressed') io.err(`hivegate: access store shows version ${event.found}, older than the served ${event.served}: refused, serving the last state`)
+      else if (event.type === 'access_usage_write_failed') io.err(`hivegate: access last-used times not written: ${event.reason}`)
+    },
+  })
+  const { url } = running
   io.out(`hivegate gateway listening on ${url.origin} -> ${loaded.config.gateway.target}`)
+  const access = loaded.config.access
+  if (access !== undefined) {
+    const where = access.store.kind === 'sqlite' ? access.store.path : running.access!.health().storeConnected ? 'redis' : 'redis (not connected)'
+    io.out(`hivegate access registry: ${where}, version ${running.access!.version}${running.access!.health().loaded ? '' : ' (loading: static tokens refused until it is)'}`)
+    if (access.admin !== false) io.out(`hivegate access admin: ${url.origin}${access.admin.path}/`)
+    if (access.health !== false) io.out(`hivegate health: ${url.origin}${access.health}`)
+  }
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop)
@@ -38,7 +57,7 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
   })
-  await gateway.close()
+  await running.close()
   io.out('hivegate gateway stopped')
   return 0
 }

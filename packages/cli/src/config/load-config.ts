@@ -3,7 +3,8 @@ import { dirname, resolve } from 'node:path'
 import { LineCounter, parseDocument, type Document } from 'yaml'
 import { CliError } from '../io.js'
 import { ConfigProblem, pathText, type ConfigPath } from './check.js'
-import { toServeConfig, type ServeConfig } from './schema.js'
+import { toAccessOnlyConfig, toServeConfig, type ServeConfig } from './schema.js'
+import type { AccessConfig } from './access-schema.js'
 
 /** Largest config file read, bytes. */
 export const MAX_CONFIG_SIZE = 1024 * 1024
@@ -12,9 +13,11 @@ export const MAX_CONFIG_SIZE = 1024 * 1024
 export const MAX_ALIAS_COUNT = 100
 
 /** A loaded config and a way to point at any of its keys. */
-export interface LoadedConfig {
+export interface LoadedConfig<C = ServeConfig> {
   readonly file: string
-  readonly config: ServeConfig
+  /** Directory of the config file: relative paths in it are resolved against it. */
+  readonly baseDir: string
+  readonly config: C
   /** Problems that do not stop the gateway, to print on stderr (e.g. a secret file other users can read). */
   readonly warnings: readonly string[]
   /** A `file:line:col: key: message` error for a problem found later (e.g. when the gateway is built). */
@@ -44,6 +47,17 @@ function parsePath(text: string): (string | number)[] {
  * line, e.g. `hivegate.yml:7:12: auth.clockTolerance: must be a duration ...`.
  */
 export function loadConfig(file: string, env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): LoadedConfig {
+  return readConfig(file, env, cwd, toServeConfig)
+}
+
+/** Like {@link loadConfig}, checking only the `access:` block (what the `hivegate access` commands need). */
+export function loadAccessConfig(file: string, env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): LoadedConfig<AccessConfig> {
+  return readConfig(file, env, cwd, toAccessOnlyConfig)
+}
+
+type Interpret<C> = (raw: unknown, where: { baseDir: string; env: Readonly<Record<string, string | undefined>>; warnings: string[] }) => C
+
+function readConfig<C>(file: string, env: Readonly<Record<string, string | undefined>>, cwd: string, interpret: Interpret<C>): LoadedConfig<C> {
   const path = resolve(cwd, file)
   let text: string
   try {
@@ -69,15 +83,16 @@ export function loadConfig(file: string, env: Readonly<Record<string, string | u
     throw new CliError(`${file}: too many YAML aliases (more than ${MAX_ALIAS_COUNT} expansions); a config needs none`)
   }
   const warnings: string[] = []
-  let config: ServeConfig
+  let config: C
   try {
-    config = toServeConfig(raw, { baseDir: dirname(path), env, warnings })
+    config = interpret(raw, { baseDir: dirname(path), env, warnings })
   } catch (err) {
     if (err instanceof ConfigProblem) throw errorAt(err.path, err.message)
     throw err
   }
   return {
     file,
+    baseDir: dirname(path),
     config,
     warnings: warnings.map((w) => `${file}: ${w}`),
     errorAt,
@@ -85,7 +100,7 @@ export function loadConfig(file: string, env: Readonly<Record<string, string | u
       const named = /"([^"]+)"/.exec(err.message)?.[1]
       if (named !== undefined) {
         const p = parsePath(named)
-        const prefixes: ConfigPath[] = [[], ['auth'], ['upstream'], ['limits'], ['auth', 'secrets'], ['auth', 'publicKeys']]
+        const prefixes: ConfigPath[] = [[], ['auth'], ['upstream'], ['limits'], ['auth', 'secrets'], ['auth', 'publicKeys'], ['access']]
         // The gateway names "websocket.x" and "keys.secrets.x"; the config calls them limits.x and auth.secrets.x.
         const tail = p[0] === 'websocket' || p[0] === 'keys' ? p.slice(1) : p
         for (const prefix of prefixes) {

@@ -4,18 +4,27 @@ import {
   boolean, durationSeconds, fail, mapping, optionalString, port, positiveInteger, string, stringList, stringOrList, type ConfigPath,
 } from './check.js'
 import { byKid, configFile, secretValue, type ConfigEnvironment } from './secrets.js'
+import { toAccessConfig, type AccessConfig } from './access-schema.js'
 
-/** What `hivegate serve` runs: the gateway options and where to listen. */
+/** What `hivegate serve` runs: the gateway options, where to listen, and the access registry. */
 export interface ServeConfig {
   gateway: GatewayOptions
   listen: { host: string; port: number }
+  /** The `access:` block, when there is one. */
+  access?: AccessConfig
 }
+
+const ROOT_KEYS = ['listen', 'upstream', 'auth', 'identityHeaders', 'stripCredentials', 'preflight', 'upstreamAuthCookie', 'routes', 'limits', 'access']
+const AUTH_KEYS = [
+  'issuer', 'audience', 'cookieName', 'sources', 'requiredClaims', 'clockTolerance', 'maxTokenAge', 'maxTokenLength',
+  'allowedOrigins', 'realm', 'secrets', 'publicKeys', 'jwks', 'localJwks', 'throttle',
+]
 
 /** Where `serve` listens when the config does not say. */
 export const LISTEN_DEFAULTS = Object.freeze({ host: '127.0.0.1', port: 8080 })
 const SOURCES: readonly BuiltInSourceName[] = ['cookie', 'bearer', 'authMessage', 'query']
 
-function keys(auth: Record<string, unknown>, where: ConfigEnvironment): KeySetOptions {
+function keys(auth: Record<string, unknown>, where: ConfigEnvironment, registry: boolean): KeySetOptions {
   const set: KeySetOptions = {}
   const secrets = byKid(auth.secrets, ['auth', 'secrets'], (v, p) => secretValue(v, p, where))
   if (secrets !== undefined) set.secrets = secrets
@@ -40,20 +49,39 @@ function keys(auth: Record<string, unknown>, where: ConfigEnvironment): KeySetOp
     if (!Array.isArray((parsed as { keys?: unknown } | null)?.keys)) fail(path, 'must hold a JWKS: {"keys": [...]}')
     set.localJwks = parsed as { keys: [] }
   }
-  if (Object.keys(set).length === 0) fail(['auth'], 'needs at least one of secrets, publicKeys, jwks, localJwks')
+  if (Object.keys(set).length === 0 && !registry) fail(['auth'], 'needs at least one of secrets, publicKeys, jwks, localJwks (or an "access" block)')
   return set
 }
 
-function authOptions(value: unknown, where: ConfigEnvironment): AuthenticatorOptions {
-  const auth = mapping(value, ['auth'], [
-    'issuer', 'audience', 'cookieName', 'sources', 'requiredClaims', 'clockTolerance', 'maxTokenAge', 'maxTokenLength',
-    'allowedOrigins', 'realm', 'secrets', 'publicKeys', 'jwks', 'localJwks',
-  ])
+// Failure throttling in memory; `trustProxy` is a hop count (or true/false), as in core.
+function throttle(value: unknown): AuthenticatorOptions['throttle'] {
+  if (value === undefined) return undefined
+  const path: ConfigPath = ['auth', 'throttle']
+  if (value === false) return false
+  const raw = mapping(value, path, ['maxFailures', 'window', 'trustProxy', 'maxKeys'])
+  const out: NonNullable<Exclude<AuthenticatorOptions['throttle'], false>> = {}
+  const maxFailures = positiveInteger(raw.maxFailures, [...path, 'maxFailures'])
+  if (maxFailures !== undefined) out.maxFailures = maxFailures
+  const window = durationSeconds(raw.window, [...path, 'window'])
+  if (window !== undefined) out.window = window
+  const maxKeys = positiveInteger(raw.maxKeys, [...path, 'maxKeys'])
+  if (maxKeys !== undefined) out.maxKeys = maxKeys
+  if (raw.trustProxy !== undefined) {
+    if (typeof raw.trustProxy !== 'boolean' && !(Number.isSafeInteger(raw.trustProxy) && (raw.trustProxy as number) >= 0)) {
+      fail([...path, 'trustProxy'], 'must be true, false or a number of proxies')
+    }
+    out.trustProxy = raw.trustProxy as boolean | number
+  }
+  return out
+}
+
+function authOptions(value: unknown, where: ConfigEnvironment, registry: boolean): AuthenticatorOptions {
+  const auth = mapping(value, ['auth'], AUTH_KEYS)
   const issuer = stringOrList(auth.issuer, ['auth', 'issuer'])
   if (issuer === undefined) fail(['auth'], 'needs "issuer"')
   const sources = stringList(auth.sources, ['auth', 'sources'])
   sources?.forEach((s, i) => (SOURCES as string[]).includes(s) || fail(['auth', 'sources', i], `must be one of ${SOURCES.join(', ')}`))
-  const options: AuthenticatorOptions = { issuer, keys: keys(auth, where) }
+  const options: AuthenticatorOptions = { issuer, keys: keys(auth, where, registry) }
   const set = <K extends keyof AuthenticatorOptions>(key: K, v: AuthenticatorOptions[K] | undefined): void => {
     if (v !== undefined) options[key] = v
   }
@@ -66,6 +94,7 @@ function authOptions(value: unknown, where: ConfigEnvironment): AuthenticatorOpt
   set('maxTokenLength', positiveInteger(auth.maxTokenLength, ['auth', 'maxTokenLength']))
   set('allowedOrigins', stringList(auth.allowedOrigins, ['auth', 'allowedOrigins']))
   set('realm', optionalString(auth.realm, ['auth', 'realm']))
+  set('throttle', throttle(auth.throttle))
   return options
 }
 
@@ -74,7 +103,7 @@ function routes(value: unknown): RouteRule[] | undefined {
   if (!Array.isArray(value)) fail(['routes'], 'must be a list of rules')
   return value.map((raw, i) => {
     const at: ConfigPath = ['routes', i]
-    const rule = mapping(raw, at, ['path', 'methods', 'public', 'permission', 'dataProvider'])
+    const rule = mapping(raw, at, ['path', 'methods', 'public', 'permission', 'dataProvider', 'authentication'])
     const out: RouteRule = { path: string(rule.path, [...at, 'path']) }
     const methods = stringList(rule.methods, [...at, 'methods'])
     if (methods !== undefined) out.methods = methods
@@ -89,6 +118,16 @@ function routes(value: unknown): RouteRule[] | undefined {
     if (permission !== undefined) out.permission = permission as [string, string, string]
     const dataProvider = tuple('dataProvider', 2)
     if (dataProvider !== undefined) out.dataProvider = dataProvider as [string, string]
+    if (rule.authentication !== undefined) {
+      const path: ConfigPath = [...at, 'authentication']
+      const step = mapping(rule.authentication, path, ['acrValues', 'maxAge'])
+      const authentication: NonNullable<RouteRule['authentication']> = {}
+      const acrValues = stringList(step.acrValues, [...path, 'acrValues'])
+      if (acrValues !== undefined) authentication.acrValues = acrValues
+      const maxAge = durationSeconds(step.maxAge, [...path, 'maxAge'])
+      if (maxAge !== undefined) authentication.maxAge = maxAge
+      out.authentication = authentication
+    }
     return out
   })
 }
@@ -101,14 +140,14 @@ function ms(value: unknown, path: ConfigPath): number | undefined {
 
 /** Turns a parsed config document into gateway options; the first problem throws a ConfigProblem naming its key. */
 export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConfig {
-  const root = mapping(raw ?? {}, [], ['listen', 'upstream', 'auth', 'identityHeaders', 'stripCredentials', 'preflight', 'upstreamAuthCookie', 'routes', 'limits'])
+  const root = mapping(raw ?? {}, [], ROOT_KEYS)
   const listen = mapping(root.listen ?? {}, ['listen'], ['host', 'port'])
   if (root.upstream === undefined) fail([], 'needs "upstream" with a "target" URL')
   const upstream = mapping(root.upstream, ['upstream'], ['target', 'timeout', 'changeOrigin'])
   const target = string(upstream.target, ['upstream', 'target'])
   if (!/^https?:\/\/[^/]/.test(target)) fail(['upstream', 'target'], 'must be an http:// or https:// URL')
   if (root.auth === undefined) fail([], 'needs "auth" with an issuer and keys')
-  const gateway: GatewayOptions = { target, auth: authOptions(root.auth, where) }
+  const gateway: GatewayOptions = { target, auth: authOptions(root.auth, where, root.access !== undefined) }
   const timeout = ms(upstream.timeout, ['upstream', 'timeout'])
   if (timeout !== undefined) gateway.timeout = timeout
   const changeOrigin = boolean(upstream.changeOrigin, ['upstream', 'changeOrigin'])
@@ -169,8 +208,24 @@ export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConf
       ...(l.maxRelays !== undefined && { maxRelays: positiveInteger(l.maxRelays, at('maxRelays'))! }),
     }
   }
+  const access = root.access === undefined ? undefined : toAccessConfig(root.access, gateway.auth, where)
   return {
     gateway,
+    ...(access !== undefined && { access }),
     listen: { host: optionalString(listen.host, ['listen', 'host']) ?? LISTEN_DEFAULTS.host, port: port(listen.port, ['listen', 'port']) ?? LISTEN_DEFAULTS.port },
   }
+}
+
+/**
+ * Only the `access:` block (and the issuer and audience it signs for), for the `hivegate access`
+ * commands: they need neither the upstream nor the gateway's own secrets.
+ */
+export function toAccessOnlyConfig(raw: unknown, where: ConfigEnvironment): AccessConfig {
+  const root = mapping(raw ?? {}, [], ROOT_KEYS)
+  if (root.access === undefined) fail([], 'needs an "access" block for the access commands (see the @hivegate/cli README)')
+  if (root.auth === undefined) fail([], 'needs "auth" with an issuer')
+  const auth = mapping(root.auth, ['auth'], AUTH_KEYS)
+  const issuer = stringOrList(auth.issuer, ['auth', 'issuer'])
+  if (issuer === undefined) fail(['auth'], 'needs "issuer"')
+  return toAccessConfig(root.access, { issuer, audience: stringOrList(auth.audience, ['auth', 'audience']) }, where)
 }

@@ -14,13 +14,15 @@ export interface DpopChallenge {
  * The `WWW-Authenticate` value of a refusal under DPoP: a `DPoP` challenge with `algs`, and in
  * `allowed` mode a `Bearer` one before it. The error goes on the challenge of the scheme the
  * request used; a DPoP error (`invalid_dpop_proof`, `use_dpop_nonce`) always on `DPoP`.
- * `realm` and `description` come already escaped.
+ * `realm`, `description` and `params` (further auth-params such as RFC 9470's `acr_values`,
+ * which go with the error) come already escaped.
  */
 export function dpopChallenge(
   challenge: DpopChallenge | undefined,
   realm: string | undefined,
   error: string | undefined,
   description: string | undefined,
+  params: readonly string[] = [],
 ): string {
   const dpop: string[] = []
   const bearer: string[] = []
@@ -31,6 +33,7 @@ export function dpopChallenge(
     const target = onDpop ? dpop : bearer
     target.push(`error="${error}"`)
     if (description !== undefined) target.push(`error_description="${description}"`)
+    target.push(...params)
   }
   if (challenge !== undefined) dpop.push(`algs="${challenge.algs}"`)
   const dpopText = dpop.length === 0 ? 'DPoP' : `DPoP ${dpop.join(', ')}`

@@ -9,8 +9,9 @@ import { createIdTokenSignatureCheck } from './id-token-signature.js'
 import { mapSessionClaims } from './map-claims.js'
 import { OIDC_DEFAULTS, type ClaimsMapper, type OidcLoginOptions } from './options.js'
 import { providerFailure } from './provider-errors.js'
+import { addStepUpParams, checkStepUp, createStepUpResolver, withAuthenticationClaims, type StepUpRequest } from './step-up.js'
 
-const PROTOCOL_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'request', 'request_uri'])
+const PROTOCOL_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'request', 'request_uri', 'acr_values', 'max_age'])
 
 function clientAuthentication(options: OidcLoginOptions): oauth.ClientAuth {
   const method = options.clientAuthMethod ?? (options.clientSecret === undefined ? 'none' : 'client_secret_basic')
@@ -53,6 +54,7 @@ export function oidcLogin(options: OidcLoginOptions): LoginFlow {
   const mapper = optionalFunction<ClaimsMapper>(options.mapClaims, 'mapClaims')
   const tenant = options.tenant === undefined ? undefined : requiredString(options.tenant, 'tenant')
   if (mapper === undefined && tenant === undefined) throw new TypeError('"tenant" is required unless "mapClaims" is given')
+  const stepUp = createStepUpResolver(options.authentication)
   const onSession = optionalFunction<NonNullable<OidcLoginOptions['onSession']>>(options.onSession, 'onSession')
   const timeout = positiveInteger(options.timeout, 'timeout', OIDC_DEFAULTS.timeout)
   const discover = createDiscovery(issuer, insecure, timeout)
@@ -66,15 +68,19 @@ export function oidcLogin(options: OidcLoginOptions): LoginFlow {
     stateCookieName: OIDC_DEFAULTS.stateCookieName,
   }
 
-  return createLoginFlow<{ state: string; nonce: string; verifier: string; returnTo: string }>(setup, ({ state, returnTo, complete }) => {
+  type Pending = { state: string; nonce: string; verifier: string; returnTo: string; startedAt: number; stepUp: StepUpRequest }
+  return createLoginFlow<Pending>(setup, ({ state, returnTo, complete }) => {
     async function login(req: FlowRequest): Promise<FlowResponse> {
       const target = returnTo(req)
+      const asked = stepUp(req)
       const as = await discover()
       if (as.authorization_endpoint === undefined) throw new LoginError('provider_error', 'The provider has no authorization endpoint')
       const verifier = oauth.generateRandomCodeVerifier()
-      const pending = { state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce(), verifier, returnTo: target }
+      const startedAt = Math.floor(common.clock.now() / 1000)
+      const pending = { state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce(), verifier, returnTo: target, startedAt, stepUp: asked }
       const url = new URL(as.authorization_endpoint)
       for (const [name, value] of Object.entries(extra)) url.searchParams.set(name, value)
+      addStepUpParams(url, asked)
       url.searchParams.set('client_id', client.client_id)
       url.searchParams.set('redirect_uri', redirectUri.href)
       url.searchParams.set('response_type', 'code')
@@ -111,7 +117,8 @@ export function oidcLogin(options: OidcLoginOptions): LoginFlow {
       const idToken = oauth.getValidatedIdTokenClaims(tokens)
       if (idToken === undefined || typeof tokens.id_token !== 'string') throw new LoginError('id_token_invalid')
       await checkSignature(as, tokens.id_token)
-      const claims = await mapSessionClaims(idToken, { tokens, request: req }, mapper, tenant)
+      checkStepUp(idToken, pending.stepUp, pending.startedAt)
+      const claims = withAuthenticationClaims(await mapSessionClaims(idToken, { tokens, request: req }, mapper, tenant), idToken)
       return complete(claims, pending.returnTo, { run: onSession, event: { claims, idToken, tokens, request: req } })
     }
 

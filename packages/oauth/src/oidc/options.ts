@@ -1,4 +1,4 @@
-import type { Claims } from '@hivegate/core'
+import type { AuthenticationRequirement, Claims } from '@hivegate/core'
 import type { IDToken, TokenEndpointResponse } from 'oauth4webapi'
 import type { FlowRequest } from '../http.js'
 import type { CommonLoginOptions } from '../options.js'
@@ -32,6 +32,13 @@ export interface OidcLoginOptions extends CommonLoginOptions {
   redirectUri: string
   /** Scopes requested. Default `'openid'`. */
   scope?: string
+  /**
+   * Step-up (RFC 9470, OpenID Connect `acr_values`/`max_age`): what every login asks of the
+   * provider and checks on the returned ID token. The login route's `acr_values` and `max_age`
+   * query parameters may narrow it for one login (acr values among these, a shorter `max_age`);
+   * without this option they may ask for anything. The session token carries `acr` and `auth_time`.
+   */
+  authentication?: AuthenticationRequirement
   /** Extra authorization request parameters (e.g. `prompt`); cannot replace the protocol ones. */
   authorizationParams?: Record<string, string>
   /** `tnd` for the default mapping (`sub` from the ID token). Required unless `mapClaims` is given. */

@@ -1,0 +1,3 @@
+export { assertAuthentication, compileRequirement } from './requirement.js'
+export type { AuthenticationRequirement, CompiledRequirement } from './requirement.js'
+export { authenticationGuard } from './guard.js'

@@ -1,0 +1,7 @@
+export { createFailureThrottle, COUNTED_FAILURES } from './throttle.js'
+export type { FailureThrottle } from './throttle.js'
+export { resolveThrottleOptions, THROTTLE_DEFAULTS } from './options.js'
+export type { ThrottleOptions, ThrottleBlockEvent } from './options.js'
+export { MemoryThrottleStore } from './store.js'
+export type { ThrottleStore, FailureCount } from './store.js'
+export { clientAddress } from './client-key.js'
