@@ -10,11 +10,13 @@ import type { VerifierOptions } from './verifier-options.js'
 const PARTS: VerifierParts = { createKeyStore, compilePermissions, createAuthContext }
 
 /**
- * Creates the verifier every adapter uses. Per token, in this order: type and length (before any
- * decoding) → cache → strict compact-JWS parsing (three base64url parts, JSON objects, allowed
+ * Creates the verifier every adapter uses. Per token, one list of stages in this order: type and
+ * length (before any decoding) → cache → the source's character check, when one is handed to `run`
+ * → strict compact-JWS parsing (three base64url parts, JSON objects, allowed
  * `alg`, no `crit`) → key selection by `iss`/`kid`/`alg` → signature on node:crypto → claims →
  * revocation (`jti` list and `isRevoked`) → `checkClaims` → `per`/`dpv` → cache → AuthContext. A
- * cached token skips to revocation, which is checked on every hit.
+ * cached token skips to revocation, which is checked on every hit. One runner goes through them;
+ * `verify` is its Promise form, `verifySync` its synchronous form, `run` the runner itself.
  *
  * Options are validated here, once; a mistake throws a TypeError or RangeError naming the option.
  * Every refusal is an AuthError whose description quotes nothing from the token.
