@@ -2,11 +2,11 @@
 // Authorization header and in the cookie: each must be refused with a 4xx that echoes nothing.
 import { expect } from 'chai'
 import { createServer, type RequestListener, type Server } from 'node:http'
-import { connect } from 'node:net'
 import request from 'supertest'
 import { createManualClock, createVerifier } from '@hivegate/core'
 import { hostileSetup, hostileTokens, hostileVerifierOptions, validToken, type HostileSetup, type HostileToken } from './hostile.js'
 import { close, listen } from './listen.js'
+import { rawExchange } from './raw-http.js'
 
 /** An app that listens by itself (e.g. Fastify's `app.listen`): `start` answers its base URL. */
 export interface SelfListeningApp {
@@ -54,32 +54,20 @@ function fragmentsOf(token: string): string[] {
 
 // Writes the request as raw bytes, for values the HTTP client library will not send.
 function rawRequest(base: string, header: string): Promise<Answer> {
-  return rawExchange(base, `GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n${header}\r\nConnection: close\r\n\r\n`)
+  return rawAnswer(base, `GET /whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n${header}\r\nConnection: close\r\n\r\n`)
 }
 
-// Sends `head` (request line and headers, as given) on a fresh socket and reads to the close.
-function rawExchange(base: string, head: string): Promise<Answer> {
-  const { port } = new URL(base)
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1')
-    const chunks: Buffer[] = []
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
-    socket.on('error', reject)
-    socket.on('close', () => {
-      const raw = Buffer.concat(chunks).toString('latin1')
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0)
-      const bodyText = raw.slice(raw.indexOf('\r\n\r\n') + 4)
-      let body: Answer['body'] = {}
-      try {
-        body = JSON.parse(bodyText) as Answer['body']
-      } catch {
-        // Node's own 400/431 answers carry no JSON body.
-      }
-      resolve({ status, raw, body })
-    })
-    // write, not end: every request asks the server to close, and a half-closed client is one a proxy may drop.
-    socket.write(Buffer.from(head, 'utf8'))
-  })
+// Sends `head` on a fresh socket; Node's own 400/431 answers carry no JSON body.
+async function rawAnswer(base: string, head: string): Promise<Answer> {
+  const raw = await rawExchange(base, head)
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0)
+  let body: Answer['body'] = {}
+  try {
+    body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as Answer['body']
+  } catch {
+    // not JSON: left empty
+  }
+  return { status, raw, body }
 }
 
 async function send(base: string, name: 'authorization' | 'cookie' | 'both', value: string, bearer = value): Promise<Answer> {
@@ -185,7 +173,7 @@ export function describeHostileTokens(name: string, createApp: HostileAppFactory
     })
 
     const cookiePost = (lines: string, method = 'POST', version = '1.1') =>
-      rawExchange(base, `${method} /whoami HTTP/${version}\r\n${lines}Cookie: hg_token=${token}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+      rawAnswer(base, `${method} /whoami HTTP/${version}\r\n${lines}Cookie: hg_token=${token}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
 
     it('controls: the same-origin POST passes, a cross-site one is refused', async () => {
       expect((await cookiePost('Host: api.example\r\nOrigin: http://api.example\r\n')).status).to.equal(200)
@@ -211,7 +199,7 @@ export function describeHostileTokens(name: string, createApp: HostileAppFactory
     })
 
     it('answers HEAD with a refusal that has no body', async () => {
-      const answer = await rawExchange(base, 'HEAD /whoami HTTP/1.1\r\nHost: api.example\r\nConnection: close\r\n\r\n')
+      const answer = await rawAnswer(base, 'HEAD /whoami HTTP/1.1\r\nHost: api.example\r\nConnection: close\r\n\r\n')
       expect(answer.status).to.equal(401)
       expect(answer.raw).to.match(/\r\nwww-authenticate: Bearer realm="api"\r\n/i)
       expect(answer.raw.endsWith('\r\n\r\n')).to.equal(true)

@@ -4,6 +4,7 @@ import { accessLocalHandler } from './access-handler.js'
 import type { LoadedConfig } from './config/load-config.js'
 import { CliError } from './io.js'
 import { openAccess, type OpenAccess } from './open-access.js'
+import { withSharedStores, type SharedStores } from './shared-stores.js'
 
 /** Overrides of the config file's listen address and upstream (command line, environment). */
 export interface GatewayOverrides {
@@ -24,7 +25,7 @@ export interface RunningGateway {
   readonly url: URL
   /** The access registry, when the config has an `access:` block. */
   readonly access: AccessRegistry | undefined
-  /** Closes the gateway, then the registry and its store. */
+  /** Closes the gateway, then the registry and its store (and the shared throttle and DPoP stores on Redis). */
   close(): Promise<void>
 }
 
@@ -63,6 +64,15 @@ export async function startGateway(loaded: LoadedConfig, overrides: GatewayOverr
     options = withRegistry(options, access.registry)
     options.localHandler = accessLocalHandler({ registry: access.registry, health: accessConfig.health, admin: () => admin })
   }
+  let shared: SharedStores | undefined
+  if (accessConfig?.store.kind === 'redis') {
+    shared = withSharedStores(options.auth, accessConfig.store.url)
+    options = { ...options, auth: shared.auth }
+  }
+  const closeStores = async (): Promise<void> => {
+    await shared?.close()
+    await access?.close()
+  }
   let gateway: Gateway
   try {
     gateway = createGateway(options)
@@ -74,7 +84,7 @@ export async function startGateway(loaded: LoadedConfig, overrides: GatewayOverr
       })
     }
   } catch (err) {
-    await access?.close()
+    await closeStores()
     if (err instanceof TypeError || err instanceof RangeError) throw loaded.errorFromOption(err)
     throw err
   }
@@ -84,7 +94,7 @@ export async function startGateway(loaded: LoadedConfig, overrides: GatewayOverr
   const close = async (): Promise<void> => {
     unsubscribe?.()
     await gateway.close()
-    await access?.close()
+    await closeStores()
   }
   const host = overrides.host ?? loaded.config.listen.host
   const port = overrides.port ?? loaded.config.listen.port

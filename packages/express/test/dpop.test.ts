@@ -1,10 +1,10 @@
 import { expect } from 'chai'
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import express from 'express'
-import * as oauth from 'oauth4webapi'
 import request from 'supertest'
 import { hivegate } from '@hivegate/express'
 import { dpopKey, proof } from '../../../test/helpers/dpop.js'
+import { describeDpopInterop } from '../../../test/helpers/dpop-interop-suite.js'
 import { secret } from '../../../test/helpers/keys.js'
 import { close, listen } from '../../../test/helpers/listen.js'
 import { mint, TEST_AUDIENCE, TEST_ISSUER } from '../../../test/helpers/tokens.js'
@@ -21,66 +21,12 @@ function app(dpop: Parameters<typeof hivegate>[0]['dpop']) {
   return made
 }
 
+describeDpopInterop('express', SECRET, (dpop) => {
+  const server = createServer(app(dpop))
+  return { start: () => listen(server), stop: () => close(server) }
+})
+
 describe('express: DPoP', () => {
-  describe('interop with oauth4webapi over a real socket', () => {
-    let server: Server
-    let url: string
-    let nonceServer: Server
-    let nonceUrl: string
-    let keyPair: CryptoKeyPair
-    let token: string
-    const client = { client_id: 'hivegate-test' }
-
-    before(async () => {
-      keyPair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair
-      const jkt = await oauth.DPoP(client, keyPair).calculateThumbprint()
-      token = await mint({ key: SECRET, claims: { cnf: { jkt } } })
-      server = createServer(app({ mode: 'required' }))
-      url = await listen(server)
-      nonceServer = createServer(app({ mode: 'required', nonce: true }))
-      nonceUrl = await listen(nonceServer)
-    })
-    after(async () => {
-      await close(server)
-      await close(nonceServer)
-    })
-
-    const call = (handle: oauth.DPoPHandle, method: string, target: string) =>
-      oauth.protectedResourceRequest(token, method, new URL(target), new Headers(), method === 'GET' ? null : '{}', {
-        DPoP: handle,
-        [oauth.allowInsecureRequests]: true,
-      })
-
-    it('accepts its proofs, GET and POST, with a query string', async () => {
-      const handle = oauth.DPoP(client, keyPair)
-      for (const method of ['GET', 'POST']) {
-        const response = await call(handle, method, `${url}/things/1?page=2`)
-        expect(response.status, method).to.equal(200)
-        expect(await response.json()).to.deep.equal({ source: 'dpop', subject: 'johndoe' })
-      }
-    })
-
-    it('follows a server nonce: use_dpop_nonce, then the retry with the nonce passes', async () => {
-      const handle = oauth.DPoP(client, keyPair)
-      let err: unknown
-      try {
-        await call(handle, 'GET', `${nonceUrl}/things/1`)
-      } catch (e) {
-        err = e
-      }
-      expect(oauth.isDPoPNonceError(err)).to.equal(true)
-      const response = await call(handle, 'GET', `${nonceUrl}/things/1`)
-      expect(response.status).to.equal(200)
-    })
-
-    it('a bound token sent as Bearer is refused with a DPoP challenge', async () => {
-      const response = await fetch(`${url}/things/1`, { headers: { authorization: `Bearer ${token}` } })
-      expect(response.status).to.equal(401)
-      expect(response.headers.get('www-authenticate')).to.match(/^DPoP error="invalid_token", error_description="[^"]+", algs="/)
-      await response.arrayBuffer()
-    })
-  })
-
   describe('through supertest', () => {
     it('answers a bad proof 401 with the DPoP challenge and the JSON body', async () => {
       const key = await dpopKey('ES256')

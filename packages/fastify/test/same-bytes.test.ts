@@ -1,7 +1,6 @@
 // A refusal is the same bytes whichever adapter answers it: Fastify against Express, over real sockets.
 import { expect } from 'chai'
 import { createServer, type Server } from 'node:http'
-import { connect } from 'node:net'
 import express from 'express'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { hivegate as expressGate, requirePermission as expressPermission } from '@hivegate/express'
@@ -10,6 +9,7 @@ import { suiteFixture } from '../../../test/helpers/http-adapter-suite.js'
 import { secret } from '../../../test/helpers/keys.js'
 import { close, listen } from '../../../test/helpers/listen.js'
 import { mint } from '../../../test/helpers/tokens.js'
+import { rawExchange } from '../../../test/helpers/raw-http.js'
 import { asSelfListening } from '../../../test/helpers/fastify-app.js'
 
 interface RawAnswer {
@@ -21,27 +21,17 @@ interface RawAnswer {
 // Headers of the connection, not of the refusal.
 const CONNECTION_HEADERS = new Set(['date', 'connection', 'keep-alive'])
 
-function exchange(base: string, head: string): Promise<RawAnswer> {
-  const { port } = new URL(base)
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1')
-    const chunks: Buffer[] = []
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
-    socket.on('error', reject)
-    socket.on('close', () => {
-      const raw = Buffer.concat(chunks).toString('latin1')
-      const end = raw.indexOf('\r\n\r\n')
-      const [statusLine, ...lines] = raw.slice(0, end).split('\r\n')
-      const headers: Record<string, string> = {}
-      for (const line of lines) {
-        const colon = line.indexOf(':')
-        const name = line.slice(0, colon).toLowerCase()
-        if (!CONNECTION_HEADERS.has(name)) headers[name] = line.slice(colon + 1).trim()
-      }
-      resolve({ statusLine: statusLine!, headers, body: raw.slice(end + 4) })
-    })
-    socket.write(`${head}Host: api.example\r\nConnection: close\r\n\r\n`)
-  })
+async function exchange(base: string, head: string): Promise<RawAnswer> {
+  const raw = await rawExchange(base, `${head}Host: api.example\r\nConnection: close\r\n\r\n`)
+  const end = raw.indexOf('\r\n\r\n')
+  const [statusLine, ...lines] = raw.slice(0, end).split('\r\n')
+  const headers: Record<string, string> = {}
+  for (const line of lines) {
+    const colon = line.indexOf(':')
+    const name = line.slice(0, colon).toLowerCase()
+    if (!CONNECTION_HEADERS.has(name)) headers[name] = line.slice(colon + 1).trim()
+  }
+  return { statusLine: statusLine!, headers, body: raw.slice(end + 4) }
 }
 
 describe('fastify 5: refusals are byte for byte those of @hivegate/express', () => {

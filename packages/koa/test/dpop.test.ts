@@ -1,12 +1,26 @@
 import { expect } from 'chai'
+import { createServer } from 'node:http'
 import Koa from 'koa'
 import request from 'supertest'
 import { hivegate } from '@hivegate/koa'
 import { dpopKey, proof } from '../../../test/helpers/dpop.js'
+import { describeDpopInterop } from '../../../test/helpers/dpop-interop-suite.js'
+import { close, listen } from '../../../test/helpers/listen.js'
 import { secret } from '../../../test/helpers/keys.js'
 import { mint, TEST_AUDIENCE, TEST_ISSUER } from '../../../test/helpers/tokens.js'
 
 const SECRET = secret()
+
+describeDpopInterop('koa', SECRET, (dpop) => {
+  const made = new Koa()
+  made.silent = true
+  made.use(hivegate({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: { secrets: { 'kid-1': SECRET } }, dpop }))
+  made.use((ctx) => {
+    ctx.body = { source: ctx.state.auth?.source, subject: ctx.state.auth?.subject }
+  })
+  const server = createServer(made.callback())
+  return { start: () => listen(server), stop: () => close(server) }
+})
 
 describe('koa: DPoP', () => {
   function app(proxy = false) {

@@ -1,5 +1,6 @@
 import type { DpopReplayStore } from '@hivegate/core'
 import { assertPositiveInteger, assertString } from '@hivegate/core/internal'
+import { openRedisConnection } from './connection.js'
 
 /** Options of {@link createRedisReplayStore}. */
 export interface RedisReplayStoreOptions {
@@ -19,15 +20,6 @@ export interface RedisReplayStore extends DpopReplayStore {
   close(): Promise<void>
 }
 
-interface Client {
-  connect(): Promise<unknown>
-  close?(): Promise<unknown>
-  quit?(): Promise<unknown>
-  destroy?(): void
-  on(event: string, listener: (...args: unknown[]) => void): unknown
-  isReady: boolean
-  sendCommand(args: string[]): Promise<unknown>
-}
 
 const DEFAULTS = Object.freeze({ prefix: 'hivegate:dpop:', connectTimeout: 5000, maxReconnectDelay: 2000 })
 
@@ -51,65 +43,17 @@ export function createRedisReplayStore(url: string, options: RedisReplayStoreOpt
   assertString('prefix', prefix)
   assertPositiveInteger('connectTimeout', connectTimeout)
   assertPositiveInteger('maxReconnectDelay', maxReconnectDelay)
-  let closed = false
-  let opened: Client | undefined
-  let made: Client | undefined
-
-  const connecting: Promise<Client> = (async () => {
-    let redis: { createClient(options: unknown): Client }
-    try {
-      redis = (await import('redis')) as unknown as typeof redis
-    } catch {
-      throw new Error('a Redis replay store needs the "redis" package: npm install redis')
-    }
-    if (closed) throw new Error('the DPoP replay store is closed')
-    made = redis.createClient({
-      url,
-      disableOfflineQueue: true, // a check while Redis is down fails now instead of waiting
-      socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, maxReconnectDelay) },
-    })
-    made.on('error', () => {}) // reconnects on its own; a fault shows as a failed check
-    await made.connect()
-    opened = made
-    return made
-  })()
-  connecting.catch(() => {})
-
-  async function client(): Promise<Client> {
-    if (closed) throw new Error('the DPoP replay store is closed')
-    if (opened !== undefined) return opened
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('the DPoP replay store is unreachable')), connectTimeout)
-      timer.unref()
-    })
-    try {
-      return await Promise.race([connecting, timeout])
-    } finally {
-      clearTimeout(timer)
-    }
-  }
+  const connection = openRedisConnection(url, 'DPoP replay store', connectTimeout, maxReconnectDelay)
 
   return {
     async add(key: string, ttl: number): Promise<boolean> {
       // One atomic command, never a GET then a SET: the reply says whether this call created the key.
-      const reply = await (await client()).sendCommand(['SET', prefix + key, '1', 'NX', 'PX', String(Math.max(1, Math.ceil(ttl)))])
+      const reply = await (await connection.client()).sendCommand(['SET', prefix + key, '1', 'NX', 'PX', String(Math.max(1, Math.ceil(ttl)))])
       return reply === 'OK'
     },
     get connected() {
-      return !closed && opened !== undefined && opened.isReady
+      return connection.connected
     },
-    async close() {
-      if (closed) return
-      closed = true
-      const c = made
-      if (c === undefined) return
-      try {
-        if (c.isReady) await (c.close ?? c.quit)!.call(c)
-        else c.destroy?.()
-      } catch {
-        c.destroy?.()
-      }
-    },
+    close: () => connection.close(),
   }
 }

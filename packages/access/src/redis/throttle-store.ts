@@ -1,3 +1,4 @@
+import { openRedisConnection } from './connection.js'
 import { createHash } from 'node:crypto'
 import type { FailureCount, ThrottleStore } from '@hivegate/core'
 import { assertPositiveInteger } from '@hivegate/core/internal'
@@ -20,15 +21,6 @@ export interface RedisThrottleStore extends ThrottleStore {
   close(): Promise<void>
 }
 
-interface Client {
-  connect(): Promise<unknown>
-  quit?(): Promise<unknown>
-  close?(): Promise<unknown>
-  destroy?(): void
-  on(event: string, listener: (...args: unknown[]) => void): unknown
-  isReady: boolean
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
-}
 
 /** Defaults of {@link RedisThrottleStoreOptions}. */
 export const REDIS_THROTTLE_DEFAULTS = Object.freeze({ prefix: 'hivegate:throttle:', connectTimeout: 5000, maxReconnectDelay: 2000 })
@@ -57,71 +49,23 @@ export function createRedisThrottleStore(url: string, options: RedisThrottleStor
   const { connectTimeout = REDIS_THROTTLE_DEFAULTS.connectTimeout, maxReconnectDelay = REDIS_THROTTLE_DEFAULTS.maxReconnectDelay } = options
   assertPositiveInteger('connectTimeout', connectTimeout)
   assertPositiveInteger('maxReconnectDelay', maxReconnectDelay)
-  let closed = false
-  let opened: Client | undefined
-  let made: Client | undefined
-
-  const client: Promise<Client> = (async () => {
-    let redis: { createClient(options: unknown): Client }
-    try {
-      redis = (await import('redis')) as unknown as typeof redis
-    } catch {
-      throw new Error('a Redis throttle store needs the "redis" package: npm install redis')
-    }
-    if (closed) throw new Error('the throttle store is closed')
-    made = redis.createClient({
-      url,
-      disableOfflineQueue: true, // while Redis is down a call fails now, and the throttle fails open
-      socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, maxReconnectDelay) },
-    })
-    made.on('error', () => {}) // reconnects on its own; a fault shows as a failed call and in `connected`
-    await made.connect()
-    opened = made
-    return made
-  })()
-  client.catch(() => {})
-
-  async function connection(): Promise<Client> {
-    if (closed) throw new Error('the throttle store is closed')
-    if (opened !== undefined) return opened
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('the throttle store is unreachable')), connectTimeout)
-      timer.unref()
-    })
-    try {
-      return await Promise.race([client, timeout])
-    } finally {
-      clearTimeout(timer)
-    }
-  }
+  const redis = openRedisConnection(url, 'throttle store', connectTimeout, maxReconnectDelay)
 
   const counterKey = (key: string): string =>
     key.length <= MAX_PLAIN_KEY ? `${prefix}${key}` : `${prefix}#${createHash('sha256').update(key).digest('base64url')}`
 
   return {
     get connected() {
-      return !closed && opened !== undefined && opened.isReady
+      return redis.connected
     },
     async blockedFor(key, maxFailures) {
-      const reply = await (await connection()).eval(BLOCKED_FOR_SCRIPT, { keys: [counterKey(key)], arguments: [String(maxFailures)] })
+      const reply = await (await redis.client()).eval(BLOCKED_FOR_SCRIPT, { keys: [counterKey(key)], arguments: [String(maxFailures)] })
       return Number(reply)
     },
     async recordFailure(key, windowMs): Promise<FailureCount> {
-      const reply = (await (await connection()).eval(RECORD_FAILURE_SCRIPT, { keys: [counterKey(key)], arguments: [String(windowMs)] })) as [number, number]
+      const reply = (await (await redis.client()).eval(RECORD_FAILURE_SCRIPT, { keys: [counterKey(key)], arguments: [String(windowMs)] })) as [number, number]
       return { failures: Number(reply[0]), resetIn: Number(reply[1]) }
     },
-    async close() {
-      if (closed) return
-      closed = true
-      const current = made
-      if (current === undefined) return
-      try {
-        if (current.isReady) await (current.close?.() ?? current.quit?.())
-        else current.destroy?.()
-      } catch {
-        current.destroy?.()
-      }
-    },
+    close: () => redis.close(),
   }
 }

@@ -9,7 +9,8 @@ export const SERVE_HELP = `Usage: hivegate serve --config <hivegate.yml> [--host
 Runs the authenticating gateway described by the config file: every HTTP request and WebSocket is
 authenticated (cookie, Bearer header or auth message) and checked against the routes before it
 reaches the upstream. With an "access:" block it opens the access registry first (static tokens,
-revocations, the admin page and a health endpoint). Stops on Ctrl-C (SIGINT) or SIGTERM.
+revocations, the admin page and a health endpoint); with its store on Redis, the failure throttle
+and the DPoP replay check are shared by every gateway on it. Stops on Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
   --config <file>  YAML config (see the @hivegate/cli README). Required.
@@ -39,6 +40,16 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
       else if (event.type === 'access_usage_write_failed') io.err(`hivegate: access last-used times not written: ${event.reason}`)
     },
   })
+  // Listen for the stop signals before announcing the address: a supervisor may send one at once.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
   const { url } = running
   io.out(`hivegate gateway listening on ${url.origin} -> ${loaded.config.gateway.target}`)
   const access = loaded.config.access
@@ -48,15 +59,7 @@ export async function serve(argv: readonly string[], io: Io): Promise<number> {
     if (access.admin !== false) io.out(`hivegate access admin: ${url.origin}${access.admin.path}/`)
     if (access.health !== false) io.out(`hivegate health: ${url.origin}${access.health}`)
   }
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve()
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
+  await stopped
   await running.close()
   io.out('hivegate gateway stopped')
   return 0

@@ -5,6 +5,7 @@ import {
 } from './check.js'
 import { byKid, configFile, secretValue, type ConfigEnvironment } from './secrets.js'
 import { toAccessConfig, type AccessConfig } from './access-schema.js'
+import { dpopOptions } from './dpop-schema.js'
 
 /** What `hivegate serve` runs: the gateway options, where to listen, and the access registry. */
 export interface ServeConfig {
@@ -17,7 +18,7 @@ export interface ServeConfig {
 const ROOT_KEYS = ['listen', 'upstream', 'auth', 'identityHeaders', 'stripCredentials', 'preflight', 'upstreamAuthCookie', 'routes', 'limits', 'access']
 const AUTH_KEYS = [
   'issuer', 'audience', 'cookieName', 'sources', 'requiredClaims', 'clockTolerance', 'maxTokenAge', 'maxTokenLength',
-  'allowedOrigins', 'realm', 'secrets', 'publicKeys', 'jwks', 'localJwks', 'throttle',
+  'allowedOrigins', 'realm', 'secrets', 'publicKeys', 'jwks', 'localJwks', 'throttle', 'dpop',
 ]
 
 /** Where `serve` listens when the config does not say. */
@@ -75,6 +76,20 @@ function throttle(value: unknown): AuthenticatorOptions['throttle'] {
   return out
 }
 
+// With the access store on Redis, `serve` keeps throttle counters and spent DPoP proofs there, not in a bounded memory map.
+function sharedInRedis(auth: AuthenticatorOptions, where: ConfigEnvironment): void {
+  if (auth.throttle !== undefined && auth.throttle !== false && auth.throttle.maxKeys !== undefined) {
+    fail(['auth', 'throttle', 'maxKeys'], 'bounds the in-memory counters only; with access.store on Redis the counters are kept in Redis (remove it)')
+  }
+  if (auth.dpop?.maxReplayEntries !== undefined) {
+    fail(['auth', 'dpop', 'maxReplayEntries'], 'bounds the in-memory replay store only; with access.store on Redis spent proofs are kept in Redis (remove it)')
+  }
+  const nonce = auth.dpop?.mode === 'off' ? undefined : auth.dpop?.nonce
+  if (nonce === true || (typeof nonce === 'object' && nonce.secret === undefined)) {
+    where.warnings?.push("auth.dpop.nonce: warning: without a secret each gateway makes its own nonces and refuses the others' (give the gateways behind one name the same { secret })")
+  }
+}
+
 function authOptions(value: unknown, where: ConfigEnvironment, registry: boolean): AuthenticatorOptions {
   const auth = mapping(value, ['auth'], AUTH_KEYS)
   const issuer = stringOrList(auth.issuer, ['auth', 'issuer'])
@@ -95,6 +110,7 @@ function authOptions(value: unknown, where: ConfigEnvironment, registry: boolean
   set('allowedOrigins', stringList(auth.allowedOrigins, ['auth', 'allowedOrigins']))
   set('realm', optionalString(auth.realm, ['auth', 'realm']))
   set('throttle', throttle(auth.throttle))
+  set('dpop', dpopOptions(auth.dpop, where))
   return options
 }
 
@@ -209,6 +225,7 @@ export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConf
     }
   }
   const access = root.access === undefined ? undefined : toAccessConfig(root.access, gateway.auth, where)
+  if (access?.store.kind === 'redis') sharedInRedis(gateway.auth, where)
   return {
     gateway,
     ...(access !== undefined && { access }),
