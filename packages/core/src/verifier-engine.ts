@@ -54,7 +54,7 @@ interface Verified {
 
 /**
  * What a stage answers: `undefined` to go on to the next stage, the index of the stage to go on
- * with (a cache hit skips ahead), or a Promise to wait for before going on with the next one.
+ * with, or a Promise to wait for before going on with the next one.
  */
 type Step = number | undefined | Promise<unknown>
 
@@ -73,7 +73,6 @@ interface Verification {
   readonly token: string
   readonly source: string
   readonly check: TokenCheck | undefined
-  hit: Verified | undefined
   jws: DecodedJws | undefined
   keysAt: number
   keys: readonly VerificationKey[] | undefined
@@ -84,7 +83,7 @@ interface Verification {
 
 // A literal of one shape: the fastest object V8 makes, and one hidden class for every stage to read.
 function startVerification(token: string, source: string, check: TokenCheck | undefined): Verification {
-  return { token, source, check, hit: undefined, jws: undefined, keysAt: 0, keys: undefined, claims: undefined, verdict: undefined, auth: undefined }
+  return { token, source, check, jws: undefined, keysAt: 0, keys: undefined, claims: undefined, verdict: undefined, auth: undefined }
 }
 
 const authOf = (state: Verification): AuthContext => state.auth!
@@ -120,34 +119,43 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     return now
   }
 
-  // The stages, in order; a stage that has nothing to do with these options is left out.
-  const size: Stage<Verification> = {
-    waits: 'the size check',
-    run(state) {
-      const { token, check } = state
-      if (typeof token !== 'string' || token.length === 0) throw new AuthError('invalid_request', 'The token must be a non-empty string')
-      if (token.length > maxTokenLength) {
-        // The source's own verdict comes first, as it did when the source checked before the verifier.
-        if (check !== undefined && !check.passes(token)) throw new AuthError('invalid_request', check.reason)
-        throw new AuthError('invalid_token', 'The token is too long')
-      }
-      return undefined
-    },
+  // The head of the stage list, size → cache, reads only the arguments: it runs in `run` itself, so
+  // a cache hit goes its short route (revocation → context) without building a state at all.
+  function checkSize(token: string, check: TokenCheck | undefined): void {
+    if (typeof token !== 'string' || token.length === 0) throw new AuthError('invalid_request', 'The token must be a non-empty string')
+    if (token.length > maxTokenLength) {
+      // The source's own verdict comes first, as it did when the source checked before the verifier.
+      if (check !== undefined && !check.passes(token)) throw new AuthError('invalid_request', check.reason)
+      throw new AuthError('invalid_token', 'The token is too long')
+    }
   }
-  const cached: Stage<Verification> = {
-    waits: 'the cache',
-    run(state) {
-      const hit = cache!.get(state.token, currentTime())
-      if (hit === undefined || (keysVersion !== undefined && hit.keysVersion !== keysVersion())) return undefined
-      state.hit = hit
-      // A cached token was proven strict base64url compact JWS when admitted: straight to revocation.
-      if (isRevoked !== undefined) return revocationAt
-      // Nothing on this route can wait: its two stages run here, without going back through the runner.
-      revocation.run(state)
-      context.run(state)
-      return done
-    },
+
+  // A hit made under the current keys, or undefined. A cached token was proven strict base64url
+  // compact JWS when admitted, so the source check is not due for it.
+  function lookup(cache: TokenCache<Verified>, token: string): Verified | undefined {
+    const hit = cache.get(token, currentTime())
+    return hit === undefined || (keysVersion !== undefined && hit.keysVersion !== keysVersion()) ? undefined : hit
   }
+
+  // The short route's revocation stage: the list (skipped while nothing was added since the last look), then isRevoked.
+  function revokedHit(hit: Verified): Promise<void> | undefined {
+    if (builtIn === undefined) {
+      if (revokedByList(hit.jti)) throw new AuthError('token_revoked')
+    } else if (hit.listVersion !== builtIn.version) {
+      if (builtIn.revoked(hit.jti)) throw new AuthError('token_revoked')
+      hit.listVersion = builtIn.version
+    }
+    return isRevoked === undefined ? undefined : askIsRevoked(isRevoked, hit.claims)
+  }
+
+  function fromCache(token: string, source: string, hit: Verified, sync: boolean): AuthContext | Promise<AuthContext> {
+    const pending = revokedHit(hit)
+    if (pending === undefined) return createAuthContext(token, source, hit.claims, hit.permissions, hit.validUntil)
+    if (sync) throw notSynchronous('isRevoked', pending)
+    return pending.then(() => createAuthContext(token, source, hit.claims, hit.permissions, hit.validUntil), rejectAsAuthError)
+  }
+
+  // The rest of the list, for a token the cache does not hold; a stage these options do not need is left out.
   const sourceCheck: Stage<Verification> = {
     waits: 'the source check',
     run({ token, check }) {
@@ -206,32 +214,20 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   const revocation: Stage<Verification> = {
     waits: 'isRevoked',
     run(state): Step {
-      const hit = state.hit
-      if (hit === undefined) {
-        if (revokedByList(state.claims!.jti)) throw new AuthError('token_revoked')
-      } else if (builtIn === undefined) {
-        if (revokedByList(hit.jti)) throw new AuthError('token_revoked')
-      } else if (hit.listVersion !== builtIn.version) {
-        // Equal versions mean nothing was added since this entry was last found not revoked: skip the lookup.
-        if (builtIn.revoked(hit.jti)) throw new AuthError('token_revoked')
-        hit.listVersion = builtIn.version
-      }
-      return isRevoked === undefined ? undefined : askIsRevoked(isRevoked, hit === undefined ? state.claims! : hit.claims)
+      const claims = state.claims!
+      if (revokedByList(claims.jti)) throw new AuthError('token_revoked')
+      return isRevoked === undefined ? undefined : askIsRevoked(isRevoked, claims)
     },
   }
   const claimsHook: Stage<Verification> = {
     waits: 'checkClaims',
-    // A cached token passed it when it was admitted.
-    run: (state) => (state.hit === undefined ? askCheckClaims(checkClaims!, state.claims!) : undefined),
+    // A cached token passed it when it was admitted, so the short route has no such stage.
+    run: (state) => askCheckClaims(checkClaims!, state.claims!),
   }
   const context: Stage<Verification> = {
     waits: 'the AuthContext',
     run(state) {
-      const { token, source, hit } = state
-      if (hit !== undefined) {
-        state.auth = createAuthContext(token, source, hit.claims, hit.permissions, hit.validUntil)
-        return undefined
-      }
+      const { token, source } = state
       const claims = state.claims!
       const verdict = state.verdict!
       const permissions = compilePermissions(claims)
@@ -245,20 +241,14 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
       return undefined
     },
   }
-  const stages: Stage<Verification>[] = [size]
-  if (cache !== undefined) stages.push(cached)
-  stages.push(sourceCheck, decode, key, signature, registeredClaims, revocation)
+  const stages: Stage<Verification>[] = [sourceCheck, decode, key, signature, registeredClaims, revocation]
   if (checkClaims !== undefined) stages.push(claimsHook)
   stages.push(context)
-  const revocationAt = stages.indexOf(revocation)
-  const done = stages.length
   const count = stages.length
 
   // Each stage is called by name rather than through the list, so the engine can inline it: the
   // list decides the order, this only dispatches.
   function runStage(stage: Stage<Verification>, state: Verification): Step {
-    if (stage === size) return size.run(state)
-    if (stage === cached) return cached.run(state)
     if (stage === sourceCheck) return sourceCheck.run(state)
     if (stage === decode) return decode.run(state)
     if (stage === key) return key.run(state)
@@ -294,9 +284,13 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
 
   // The AuthContext when no stage waited, else a Promise; every refusal an AuthError. `verify` and `verifySync` are its two forms.
   function run(token: string, source: string = UNKNOWN_SOURCE, check?: TokenCheck, sync = false): AuthContext | Promise<AuthContext> {
-    const state = startVerification(token, source, check)
+    let state: Verification
     let result: Verification | Promise<Verification>
     try {
+      checkSize(token, check)
+      const hit = cache === undefined ? undefined : lookup(cache, token)
+      if (hit !== undefined) return fromCache(token, source, hit, sync)
+      state = startVerification(token, source, check)
       result = runFrom(state, 0, sync)
     } catch (err) {
       throw err instanceof NotSynchronousError ? err : toAuthError(err)
