@@ -152,6 +152,11 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     const pending = revokedHit(hit)
     if (pending === undefined) return createAuthContext(token, source, hit.claims, hit.permissions, hit.validUntil)
     if (sync) throw notSynchronous('isRevoked', pending)
+    return afterRevocationHook(pending, token, source, hit)
+  }
+
+  // Apart from fromCache, so the hot path creates no closure.
+  function afterRevocationHook(pending: Promise<void>, token: string, source: string, hit: Verified): Promise<AuthContext> {
     return pending.then(() => createAuthContext(token, source, hit.claims, hit.permissions, hit.validUntil), rejectAsAuthError)
   }
 
