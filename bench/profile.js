@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { spawnSync } from 'node:child_process'
 import { exportKey, makeKey, signToken } from './lib/fixtures.js'
 import { startChild } from './lib/children.js'
+import { detectPinning, pinSelf } from './lib/pinning.js'
 import { headerPool } from './lib/pipeline.js'
 import { summarize } from './tools/profile-summary.js'
 
@@ -43,7 +44,11 @@ async function loop([alg, api, cache, seconds = '4']) {
 
 async function http([kind, alg, seconds = '5']) {
   const key = makeKey(alg)
-  const server = startChild(fileURLToPath(new URL('servers/http-server.js', import.meta.url)), ['--cpu-prof', `--cpu-prof-dir=${DIR}`])
+  // Pinned as the http part is: the server on one core, autocannon (this process) on the other.
+  const pinning = detectPinning()
+  if (pinning.on) pinSelf(pinning.clientCpu)
+  else console.log(`unpinned (${pinning.note})`)
+  const server = startChild(fileURLToPath(new URL('servers/http-server.js', import.meta.url)), ['--cpu-prof', `--cpu-prof-dir=${DIR}`], { cpu: pinning.on ? pinning.serverCpu : undefined })
   const { port } = await server.request({ cmd: 'start', kind, key: exportKey(key) })
   const { default: autocannon } = await import('autocannon')
   const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 50, duration: Number(seconds), headers: { authorization: `Bearer ${signToken(key)}` } })

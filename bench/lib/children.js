@@ -1,9 +1,14 @@
 // Child processes that talk over IPC: start one, wait for a reply, stop it.
 import { fork } from 'node:child_process'
 
-/** Forks `path` (no inherited loader flags) and returns a small request/reply handle. */
-export function startChild(path, execArgv = []) {
-  const child = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+/**
+ * Forks `path` (no inherited loader flags) and returns a small request/reply handle. With `cpu`,
+ * the child runs under `taskset -c <cpu>` (taskset execs node, which keeps the IPC channel).
+ */
+export function startChild(path, execArgv = [], { cpu } = {}) {
+  const options = { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }
+  if (cpu !== undefined) Object.assign(options, { execPath: 'taskset', execArgv: ['-c', String(cpu), process.execPath, ...execArgv] })
+  const child = fork(path, [], options)
   const waiting = []
   child.on('message', (message) => waiting.shift()?.resolve(message))
   child.on('exit', (code) => {

@@ -53,11 +53,17 @@ function verifySection(v) {
   return out.join('\n')
 }
 
+function pinningSentence(p) {
+  if (p?.on) return `**Pinned**: each server process runs under \`taskset -c ${p.serverCpu}\`, the autocannon client (the parent process) on CPU ${p.clientCpu}, so they do not trade places on one core; absolute req/s still depend on what else runs on the machine, and the shares mean most.`
+  // Results from before pinning existed carry no `pinning`: they ran unpinned.
+  return `**Unpinned** (${p?.note ?? 'run before pinning was measured'}): the autocannon client and the server share the cores, so absolute req/s are low and only the shares mean much.`
+}
+
 function httpSection(h) {
   const out = [
     '## http: autocannon, one server per child process',
     `${h.connections} connections, ${h.rounds} interleaved rounds of ${h.seconds} s per server after a warm-up run, all on 127.0.0.1. ` +
-      'The autocannon client and the server share the 2 cores, so absolute req/s are low and only the shares mean much. ' +
+      `${pinningSentence(h.pinning)} ` +
       '"share of bare" is req/s over the same framework without auth in the same round (median of rounds). ' +
       '"server CPU/req" is the server process\'s user+system CPU time divided by the requests it answered; ' +
       '"auth CPU/req" is that minus the bare server\'s; "× floor (node:http)" compares it with node:http + floor in the same round ' +
@@ -160,6 +166,7 @@ function dpopSection(d) {
 
 /** Markdown for `results` (the object stored in results.json). */
 export function render(results, notesPath) {
+  // A part never run (results.json from before it existed) is left out, not a crash.
   const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'socketio', 'access', 'dpop'].filter((p) => results[p])
   const targets = judge(results)
   const out = [

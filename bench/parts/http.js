@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { exportKey, makeKey, signToken } from '../lib/fixtures.js'
 import { startChild } from '../lib/children.js'
+import { detectPinning, pinSelf } from '../lib/pinning.js'
 import { median, quantile, summarize } from '../lib/stats.js'
 
 const SERVER = fileURLToPath(new URL('../servers/http-server.js', import.meta.url))
@@ -63,10 +64,12 @@ async function checkEnforced(plan) {
   if (response.status !== expected) throw new Error(`${plan.label} ${plan.alg ?? ''}: ${response.status} without a token, expected ${expected}`)
 }
 
-async function startServers(log, hivegateReady) {
+async function startServers(log, hivegateReady, pinning) {
   const keys = Object.fromEntries(HTTP_ALGORITHMS.map((alg) => [alg, makeKey(alg)]))
   const plans = [...BARE.map((s) => ({ ...s }))]
-  for (const alg of HTTP_ALGORITHMS) {
+  // BENCH_HTTP_ALGS=HS256 narrows a development run to some algorithms.
+  const algs = process.env.BENCH_HTTP_ALGS?.split(',').filter((a) => HTTP_ALGORITHMS.includes(a)) ?? HTTP_ALGORITHMS
+  for (const alg of algs) {
     for (const s of AUTH) if (!s.hivegate || hivegateReady) plans.push({ ...s, alg, token: signToken(keys[alg]) })
   }
   const token = signToken(keys.HS256)
@@ -74,7 +77,7 @@ async function startServers(log, hivegateReady) {
   const only = process.env.BENCH_HTTP_KINDS?.split(',')
   if (only) plans.splice(0, plans.length, ...plans.filter((p) => p.kind.endsWith('-bare') || p.kind.endsWith('-floor') || only.includes(p.kind)))
   for (const plan of plans) {
-    plan.handle = startChild(SERVER)
+    plan.handle = startChild(SERVER, [], { cpu: pinning.on ? pinning.serverCpu : undefined })
     const reply = await plan.handle.request({ cmd: 'start', kind: plan.kind, key: plan.alg ? exportKey(keys[plan.alg]) : undefined })
     if (reply.error) throw new Error(`${plan.label}: ${reply.error}`)
     plan.port = reply.port
@@ -85,9 +88,20 @@ async function startServers(log, hivegateReady) {
   return plans
 }
 
+/** Pinning unless BENCH_HTTP_PIN=off (to compare with an unpinned run). */
+function pinningFor(log) {
+  const pinning = process.env.BENCH_HTTP_PIN === 'off' ? { on: false, note: 'BENCH_HTTP_PIN=off' } : detectPinning()
+  log(pinning.on ? `http: servers on CPU ${pinning.serverCpu}, autocannon on CPU ${pinning.clientCpu}` : `http: unpinned (${pinning.note})`)
+  return pinning
+}
+
 export async function run({ rounds, seconds, warmupSeconds, connections, log, hivegateReady }) {
-  const servers = await startServers(log, hivegateReady)
+  const pinning = pinningFor(log)
+  // autocannon runs in this process: pin it (all its threads) for the part, then restore the mask.
+  const unpin = pinning.on ? pinSelf(pinning.clientCpu) : () => {}
+  let servers = []
   try {
+    servers = await startServers(log, hivegateReady, pinning)
     for (const server of servers) await load(server, warmupSeconds, connections)
     const samples = new Map(servers.map((s) => [s, []]))
     for (let round = 0; round < rounds; round++) {
@@ -122,8 +136,9 @@ export async function run({ rounds, seconds, warmupSeconds, connections, log, hi
       }
       return row
     })
-    return { rounds, seconds, connections, rows }
+    return { rounds, seconds, connections, pinning, rows }
   } finally {
     await Promise.all(servers.map((s) => s.handle.stop()))
+    unpin()
   }
 }

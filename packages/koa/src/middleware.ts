@@ -1,6 +1,6 @@
 import { createAdapterGate } from '@hivegate/core'
-import type { AdapterGateOptions } from '@hivegate/core'
-import type { Middleware } from 'koa'
+import type { AdapterGateOptions, AuthContext } from '@hivegate/core'
+import type { Context, Middleware, Next } from 'koa'
 import './augment.js'
 import { answer, type ErrorMode } from './answer.js'
 import { toRequestView } from './request-view.js'
@@ -27,19 +27,23 @@ export interface HivegateOptions extends AdapterGateOptions<'throw'> {
  */
 export function hivegate(options: HivegateOptions = {}): Middleware {
   const gate = createAdapterGate(options, 'throw')
-  return async function hivegateMiddleware(ctx, next) {
-    const view = toRequestView(ctx)
-    if (gate.skips(view)) return next()
-    let auth = gate.authenticate(ctx, view)
-    // A cached or locally verified token needs no Promise: no await, no extra tick.
-    if (auth instanceof Promise) {
-      try {
-        auth = await auth
-      } catch (err) {
-        return answer(gate.refusal(err), ctx)
-      }
+  const refuse = (ctx: Context, err: unknown): void => answer(gate.refusal(err), ctx)
+  // Not an async function: a cached or locally verified token goes on to next() with no Promise
+  // of its own and no extra ticks. Like an async function, it never throws, it rejects.
+  return function hivegateMiddleware(ctx, next) {
+    try {
+      const view = toRequestView(ctx)
+      if (gate.skips(view)) return next()
+      const auth = gate.authenticate(ctx, view)
+      if (auth instanceof Promise) return auth.then((verified) => admit(ctx, verified, next), (err: unknown) => refuse(ctx, err))
+      return admit(ctx, auth, next)
+    } catch (err) {
+      return Promise.reject(err)
     }
-    ctx.state.auth = auth
-    return next()
   }
+}
+
+function admit(ctx: Context, auth: AuthContext | undefined, next: Next): Promise<unknown> {
+  ctx.state.auth = auth
+  return next()
 }

@@ -14,7 +14,8 @@ export function toRequestView(ctx: Context): RequestView {
     headers: host === '' || host === req.headers.host ? req.headers : { ...req.headers, host },
     rawHeaders: req.rawHeaders,
     url: ctx.originalUrl,
-    method: ctx.method,
+    // What `ctx.method` reads (Koa's setter writes it there too), without two getters per request.
+    method: req.method!,
     protocol: viewProtocol(ctx.protocol),
     remoteAddress: req.socket?.remoteAddress,
   }
