@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import {
-  assertPositiveInteger, createRevocationList, createSigner, systemClock, type Claims, type Clock, type KeyLookup, type RevocationList,
-} from '@hivegate/core'
+import { createRevocationList, createSigner, systemClock, type Claims, type Clock, type KeyLookup, type RevocationList } from '@hivegate/core'
+import { assertPositiveInteger } from '@hivegate/core/internal'
 import { AccessError, invalid } from './errors.js'
 import { createOperatorKey } from './operator-key.js'
 import type { AccessState, AuditEntry, ConnectionSelector, SecretRecord, TokenRecord } from './records.js'

@@ -1,11 +1,14 @@
 import { createAuthenticator } from './authenticator.js'
+import { readyAuthenticator } from './authenticator-options.js'
 import { systemClock, type Clock } from './clock.js'
 import { isAuthError, type AuthError } from './errors.js'
 import { assertOneOf, assertPlainObject } from './options.js'
 import { isPreflight } from './preflight.js'
 import type { RequestView } from './request-view.js'
 import type { Guard } from './route-guard.js'
-import type { AuthContext, Authenticator, AuthenticatorOptions } from './types.js'
+import type { AuthContext } from './auth-context.js'
+import type { AuthenticatorOptions } from './authenticator-options.js'
+import type { Authenticator } from './authenticator.js'
 
 /**
  * Options every HTTP framework adapter's `hivegate()` takes: the authenticator's, plus how a
@@ -13,6 +16,11 @@ import type { AuthContext, Authenticator, AuthenticatorOptions } from './types.j
  * Express, `'throw'` for Koa).
  */
 export interface AdapterGateOptions<HandOff extends string> extends AuthenticatorOptions {
+  /**
+   * An authenticator built elsewhere (shared with other adapters), instead of the options above:
+   * beside it only `errorMode` and `preflight` may be set.
+   */
+  authenticator?: Authenticator
   /** `'respond'` (default): answer the refusal directly. The other value hands the AuthError to the host. */
   errorMode?: 'respond' | HandOff
   /**
@@ -22,6 +30,8 @@ export interface AdapterGateOptions<HandOff extends string> extends Authenticato
    */
   preflight?: 'authenticate' | 'pass'
 }
+
+const GATE_OWN_OPTIONS = ['errorMode', 'preflight']
 
 /** Defaults of the adapter's own options. */
 export const ADAPTER_GATE_DEFAULTS = Object.freeze({ errorMode: 'respond', preflight: 'authenticate' } as const)
@@ -91,10 +101,10 @@ export interface AdapterGate {
  */
 export function createAdapterGate<HandOff extends string>(options: AdapterGateOptions<HandOff>, handOff: HandOff): AdapterGate {
   assertPlainObject('options', options)
-  const { errorMode = ADAPTER_GATE_DEFAULTS.errorMode, preflight = ADAPTER_GATE_DEFAULTS.preflight, ...authenticatorOptions } = options
+  const { errorMode = ADAPTER_GATE_DEFAULTS.errorMode, preflight = ADAPTER_GATE_DEFAULTS.preflight, authenticator: _ready, ...authenticatorOptions } = options
   assertOneOf('errorMode', errorMode, ['respond', handOff])
   assertOneOf('preflight', preflight, ['authenticate', 'pass'] as const)
-  const authenticator = createAuthenticator(authenticatorOptions)
+  const authenticator = readyAuthenticator(options, GATE_OWN_OPTIONS) ?? createAuthenticator(authenticatorOptions)
   const settings: Binding = Object.freeze({ handOff: errorMode === handOff, realm: authenticator.realm, auth: undefined, clock: authenticator.verifier.clock })
   const passPreflight = preflight === 'pass'
   const { handOff: handsOff, realm, clock } = settings

@@ -1,6 +1,6 @@
+import type { Claims } from './claims.js'
 import { inspect } from 'node:util'
 import type { CompiledPermissions } from './permissions.js'
-import type { AuthContext, Claims } from './types.js'
 
 /**
  * The AuthContext every adapter hands to the application. The token is kept in a private field
@@ -76,4 +76,28 @@ export function createAuthContext(
   validUntil?: number,
 ): AuthContext {
   return new VerifiedAuthContext(token, source, claims, permissions, validUntil)
+}
+
+/** Who the caller is and what it may do; the same object in every adapter. */
+export interface AuthContext {
+  /** The token as received. Never log it. */
+  readonly token: string
+  /** Name of the source that carried it: 'cookie', 'bearer', 'authMessage', 'query', or a custom name. */
+  readonly source: string
+  readonly claims: Readonly<Claims>
+  readonly subject: string | undefined
+  readonly tenant: string | undefined
+  /** Epoch ms of `exp`, or undefined for a token without one. */
+  readonly expiresAt: number | undefined
+  /**
+   * Epoch ms of the first moment the verifier that accepted this token would refuse it on time
+   * grounds: `exp` plus `clockTolerance`, or `iat` plus `maxTokenAge` plus `clockTolerance`,
+   * whichever comes first (whole seconds, as the verifier compares). Undefined when neither
+   * applies. Persistent connections close at it; the verified-token cache drops the token at it.
+   */
+  readonly validUntil: number | undefined
+  /** Does `per` grant every letter of `action` on `object` in `realm`? */
+  can(realm: string, object: string, action: string): boolean
+  /** Does `dpv` list `object` in `realm`? */
+  providesData(realm: string, object: string): boolean
 }

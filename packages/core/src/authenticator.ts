@@ -1,84 +1,33 @@
-import { createDpopCheck, type DpopCheck } from './dpop/check.js'
+import type { AuthContext } from './auth-context.js'
+import type { AuthenticateOptions } from './authenticator-options.js'
+import type { RequestView } from './request-view.js'
+import type { Resolver } from './resolver/source.js'
+import type { SyncVerifier, Verifier } from './verifier.js'
 import { resolveDpopOptions } from './dpop/options.js'
+import { createDpopCheck } from './dpop/check.js'
 import { dpopGuardedVerifier } from './dpop/verifier.js'
 import { AuthError, isAuthError } from './errors.js'
-import { assertBoolean, assertOneOf, assertString, optionTypeError } from './options.js'
-import { assertOriginRule, isOriginAllowed } from './origin.js'
-import type { RequestView } from './request-view.js'
-import { createResolver, createUncheckedResolver, RESOLVER_DEFAULTS, type MaybeUncheckedToken } from './resolver/index.js'
-import type {
-  AuthContext,
-  AuthenticateOptions,
-  Authenticator,
-  AuthenticatorOptions,
-  OriginRule,
-  ResolvedToken,
-  ResolverOptions,
-  SyncVerifier,
-  Verifier,
-  VerifierOptions,
-} from './types.js'
+import { isOriginAllowed } from './origin.js'
+import { checkedResolver, createUncheckedResolver, type MaybeUncheckedToken } from './resolver/index.js'
+import type { AuthenticatorOptions } from './authenticator-options.js'
+import type { ResolvedToken } from './resolver/source.js'
+import { buildVerifier, checkOriginOf, resolveAuthenticatorOptions, resolverOptions, type CheckOrigin } from './authenticator-options.js'
 import { createFailureThrottle, type FailureThrottle } from './throttle/index.js'
-import { createVerifier } from './verifier.js'
-import { cachedVerifyOf, eagerVerifyOf } from './verifier-engine.js'
 import { isPromise, notSynchronous, NotSynchronousError } from './verifier-hooks.js'
 
-/** Every key of {@link VerifierOptions}: these build a verifier and exclude `verifier`. */
-export const VERIFIER_OPTION_NAMES = Object.freeze([
-  'issuer', 'audience', 'keys', 'issuers', 'algorithms', 'requiredClaims', 'clockTolerance', 'maxTokenAge',
-  'maxTokenLength', 'isRevoked', 'revocations', 'checkClaims', 'cache', 'clock', 'onEvent',
-] as const satisfies ReadonlyArray<keyof VerifierOptions>)
-
-/** Defaults of the authenticator's own options. */
-export const AUTHENTICATOR_DEFAULTS = Object.freeze({
-  optional: false as boolean,
-  allowedOrigins: undefined as OriginRule | undefined,
-  realm: undefined as string | undefined,
-  checkOrigin: 'unsafe-methods' as NonNullable<AuthenticateOptions['checkOrigin']>,
-})
-
-const CHECK_ORIGIN_VALUES = ['always', 'unsafe-methods'] as const
-type CheckOrigin = NonNullable<AuthenticateOptions['checkOrigin']>
-
-function checkOriginOf(call: AuthenticateOptions | undefined): CheckOrigin {
-  if (call?.checkOrigin === undefined) return AUTHENTICATOR_DEFAULTS.checkOrigin
-  assertOneOf('checkOrigin', call.checkOrigin, CHECK_ORIGIN_VALUES)
-  return call.checkOrigin
-}
+function ignore(): void {}
 
 /** GET, HEAD and OPTIONS change nothing (RFC 9110 §9.2.1), so a forged one gains nothing. */
 function isSafeMethod(method: string | undefined): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
 }
 
-function buildVerifier(options: AuthenticatorOptions): Verifier {
-  const given = VERIFIER_OPTION_NAMES.filter((name) => options[name] !== undefined)
-  if (options.verifier !== undefined) {
-    if (given.length > 0) throw new TypeError(`"verifier" cannot be combined with verifier options (${given.map((n) => `"${n}"`).join(', ')})`)
-    const { verifier } = options
-    if (typeof verifier !== 'object' || verifier === null || typeof verifier.verify !== 'function') {
-      throw optionTypeError('verifier', 'a Verifier from createVerifier()', verifier)
-    }
-    return verifier
-  }
-  const verifierOptions: Record<string, unknown> = {}
-  for (const name of given) verifierOptions[name] = options[name]
-  return createVerifier(verifierOptions as VerifierOptions)
-}
-
-function resolverOptions(options: AuthenticatorOptions, dpop: DpopCheck | undefined): ResolverOptions {
-  const picked: { -readonly [K in keyof ResolverOptions]: ResolverOptions[K] } = {}
-  if (options.sources !== undefined) picked.sources = options.sources
-  if (dpop !== undefined) picked.sources = dpop.sources(options.sources ?? RESOLVER_DEFAULTS.sources)
-  if (options.cookieName !== undefined) picked.cookieName = options.cookieName
-  if (options.queryParameter !== undefined) picked.queryParameter = options.queryParameter
-  return picked
-}
-
 /**
  * Builds the pipeline every adapter runs, so none of them writes it: resolve the token → verify it
- * → for a cookie-authenticated unsafe request, check its origin (CSRF). Options are validated
- * here, once. Rejections are AuthErrors carrying the configured `realm`.
+ * → (DPoP on) check its proof → for a cookie-authenticated unsafe request, check its origin
+ * (CSRF). One runner goes through these stages in order; `authenticate`, `authenticateEager` and
+ * `authenticateSync` are its Promise, eager and synchronous forms. Options are validated here,
+ * once. Rejections are AuthErrors carrying the configured `realm`.
  *
  * @example
  * ```ts
@@ -93,32 +42,35 @@ function resolverOptions(options: AuthenticatorOptions, dpop: DpopCheck | undefi
  * ```
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
-  if (typeof options !== 'object' || options === null) throw optionTypeError('options', 'an object', options)
-  const settings = { ...AUTHENTICATOR_DEFAULTS }
-  if (options.optional !== undefined) assertBoolean('optional', (settings.optional = options.optional))
-  if (options.realm !== undefined) assertString('realm', (settings.realm = options.realm))
-  assertOriginRule('allowedOrigins', (settings.allowedOrigins = options.allowedOrigins))
+  const { optional, realm, allowedOrigins } = resolveAuthenticatorOptions(options)
   const verifier = buildVerifier(options)
+  const throttle: FailureThrottle | undefined = options.throttle === undefined || options.throttle === false ? undefined : createFailureThrottle(options.throttle, verifier.clock)
   const dpopSettings = resolveDpopOptions(options.dpop, verifier.clock)
   const dpop = dpopSettings === undefined ? undefined : createDpopCheck(dpopSettings, verifier.clock)
-  const resolve = createResolver(resolverOptions(options, dpop))
-  const { optional, realm, allowedOrigins } = settings
-  const throttle: FailureThrottle | undefined = options.throttle === undefined || options.throttle === false ? undefined : createFailureThrottle(options.throttle, verifier.clock)
+  const findUnchecked = createUncheckedResolver(resolverOptions(options, dpop))
+  const resolve = checkedResolver(findUnchecked)
 
-  const eagerVerify = eagerVerifyOf(verifier)
-  const verify = eagerVerify ?? ((token: string, source: string) => verifier.verify(token, source))
-  // With a cache to ask, a bearer or cookie token's character check is paid only on a cache miss.
-  const cachedVerify = cachedVerifyOf(verifier)
-  const resolveUnchecked = cachedVerify === undefined ? undefined : createUncheckedResolver(resolverOptions(options, dpop))
-  const verifySync = 'verifySync' in verifier && typeof verifier.verifySync === 'function' ? (verifier as SyncVerifier) : undefined
+  // A verifier with the fast path takes the source's character check along: its cache may prove the token without it.
+  const fast = typeof verifier.run === 'function' ? verifier : undefined
+  const find: (view: RequestView) => MaybeUncheckedToken | ResolvedToken | null = fast === undefined ? resolve : findUnchecked
+  const verifySync = typeof (verifier as Partial<SyncVerifier>).verifySync === 'function' ? (verifier as SyncVerifier) : undefined
 
   function withRealm(err: unknown): unknown {
     if (realm !== undefined && isAuthError(err) && err.realm === undefined) err.realm = realm
     return err
   }
 
-  function rejectWithRealm(err: unknown): never {
-    throw withRealm(err)
+  function refuse(err: unknown, view: RequestView): unknown {
+    return withRealm(dpop === undefined ? err : dpop.decorate(err, view))
+  }
+
+  // The verify stage: the verifier's own fast path when it has one, else its Promise or sync form.
+  function verifyFound(found: MaybeUncheckedToken | ResolvedToken, sync: boolean): AuthContext | Promise<AuthContext> {
+    const { token, source } = found
+    if (fast !== undefined) return fast.run!(token, source, (found as MaybeUncheckedToken).check, sync)
+    if (!sync) return verifier.verify(token, source)
+    if (verifySync === undefined) throw new NotSynchronousError('authenticateSync cannot be used: the verifier has no verifySync; use authenticate()')
+    return verifySync.verifySync(token, source)
   }
 
   // Only a cookie rides along on a cross-site request; a header or a message cannot be forged.
@@ -129,108 +81,71 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return auth
   }
 
-  // The token to verify; null when `optional` lets a request without one through.
-  function find(view: RequestView): ResolvedToken | null {
-    const found = resolve(view)
-    if (found === null && !optional) throw new AuthError('credentials_required')
-    return found
-  }
-
-  // `find`, but a bearer or cookie token may come back with its check still due (see verifyFound).
-  function findUnchecked(view: RequestView): MaybeUncheckedToken | ResolvedToken | null {
-    if (resolveUnchecked === undefined) return find(view)
-    const found = resolveUnchecked(view)
-    if (found === null && !optional) throw new AuthError('credentials_required')
-    return found
-  }
-
-  // A cached token is strict base64url compact JWS, which every built-in check accepts: only a miss pays it.
-  function verifyFound(found: MaybeUncheckedToken | ResolvedToken): AuthContext | Promise<AuthContext> {
-    const { token, source } = found
-    const check = (found as Partial<MaybeUncheckedToken>).check
-    if (check === undefined) return verify(token, source)
-    const hit = cachedVerify!(token, source)
-    if (hit !== undefined) return hit
-    if (!check.passes(token)) throw new AuthError('invalid_request', check.reason)
-    return verify(token, source)
-  }
-
-  // The result itself when nothing had to wait, else a Promise; a refusal known at once is thrown.
-  function run(view: RequestView, mode: CheckOrigin): AuthContext | undefined | Promise<AuthContext | undefined> {
-    const found = findUnchecked(view)
-    if (found === null) return undefined
-    const { source } = found
-    const auth = verifyFound(found)
-    if (dpop !== undefined) return runDpop(dpop, view, found, mode, auth)
-    if (!isPromise<AuthContext>(auth)) return checkOrigin(view, source, mode, auth)
-    return Promise.resolve(auth).then((verified) => checkOrigin(view, source, mode, verified))
-  }
-
   // RFC 9449: the proof is checked once the token is known good, before the origin check.
-  function runDpop(check: DpopCheck, view: RequestView, found: ResolvedToken, mode: CheckOrigin, auth: AuthContext | Promise<AuthContext>): AuthContext | Promise<AuthContext> {
-    const proven = isPromise<AuthContext>(auth) ? Promise.resolve(auth).then((verified) => check.check(view, found, verified)) : check.check(view, found, auth)
+  function prove(view: RequestView, found: MaybeUncheckedToken | ResolvedToken, mode: CheckOrigin, sync: boolean, auth: AuthContext): AuthContext | Promise<AuthContext> {
+    const proven = dpop!.check(view, found, auth)
     if (!isPromise<AuthContext>(proven)) return checkOrigin(view, found.source, mode, proven)
+    if (sync) throw notSynchronous('the DPoP replay store', proven)
     return Promise.resolve(proven).then((verified) => checkOrigin(view, found.source, mode, verified))
   }
 
-  function runSync(view: RequestView, mode: CheckOrigin): AuthContext | undefined {
-    const found = find(view)
-    if (found === null) return undefined
-    if (verifySync === undefined) throw new NotSynchronousError('authenticateSync cannot be used: the verifier has no verifySync; use authenticate()')
-    const auth = verifySync.verifySync(found.token, found.source)
-    if (dpop === undefined) return checkOrigin(view, found.source, mode, auth)
-    const proven = dpop.check(view, found, auth)
-    if (isPromise<AuthContext>(proven)) throw notSynchronous('the DPoP replay store', proven)
-    return checkOrigin(view, found.source, mode, proven)
+  /**
+   * The one runner, stage after stage: (throttle when on) → resolve → verify → DPoP (when on) →
+   * origin. The result itself when no stage waited, else a Promise; a refusal known at once is
+   * thrown. With `sync`, a stage that would wait throws NotSynchronousError instead.
+   */
+  function run(view: RequestView, mode: CheckOrigin, sync: boolean): AuthContext | undefined | Promise<AuthContext | undefined> {
+    return throttle === undefined ? runSteps(view, mode, sync) : runThrottled(throttle, view, mode, sync)
   }
 
-  // A refusal as the client gets it: the DPoP challenge when DPoP is on, and the realm.
-  function refusal(err: unknown, view: RequestView): unknown {
-    return withRealm(dpop === undefined ? err : dpop.decorate(err, view))
+  // Refused before anything is read while the client is blocked; every refusal after that is counted.
+  function runThrottled(gate: FailureThrottle, view: RequestView, mode: CheckOrigin, sync: boolean): AuthContext | undefined | Promise<AuthContext | undefined> {
+    const waiting = gate.check(view)
+    if (waiting === undefined) return counted(gate, view, mode, sync)
+    if (sync) {
+      waiting.catch(ignore)
+      throw new NotSynchronousError('authenticateSync cannot be used: the throttle store answers with a Promise; use authenticate()')
+    }
+    return waiting.then(() => counted(gate, view, mode, false))
   }
 
-  // `eager` under the failure throttle: refused before anything is read when blocked; refusals counted.
-  function throttled(gate: FailureThrottle, view: RequestView, mode: CheckOrigin): AuthContext | undefined | Promise<AuthContext | undefined> {
+  function counted(gate: FailureThrottle, view: RequestView, mode: CheckOrigin, sync: boolean): AuthContext | undefined | Promise<AuthContext | undefined> {
     let result: AuthContext | undefined | Promise<AuthContext | undefined>
     try {
-      const waiting = gate.check(view)
-      if (waiting !== undefined) {
-        return waiting.then(() => countedAsync(gate, view, runCounted(gate, view, mode)), (err: unknown) => Promise.reject(refusal(err, view)))
-      }
-      result = run(view, mode)
-    } catch (err) {
-      if (!(isAuthError(err) && err.code === 'too_many_failures')) gate.record(view, err)
-      return Promise.reject(refusal(err, view))
-    }
-    return isPromise<AuthContext | undefined>(result) ? countedAsync(gate, view, result) : result
-  }
-
-  function runCounted(gate: FailureThrottle, view: RequestView, mode: CheckOrigin): AuthContext | undefined | Promise<AuthContext | undefined> {
-    try {
-      return run(view, mode)
+      result = runSteps(view, mode, sync)
     } catch (err) {
       gate.record(view, err)
-      throw refusal(err, view)
+      throw err
     }
-  }
-
-  function countedAsync<T>(gate: FailureThrottle, view: RequestView, result: T | Promise<T>): T | Promise<T> {
-    if (!isPromise<T>(result)) return result
+    if (!isPromise<AuthContext | undefined>(result)) return result
     return result.then(undefined, (err: unknown) => {
       gate.record(view, err)
-      throw refusal(err, view)
+      throw err
     })
+  }
+
+  function runSteps(view: RequestView, mode: CheckOrigin, sync: boolean): AuthContext | undefined | Promise<AuthContext | undefined> {
+    const found = find(view)
+    if (found === null) {
+      // `optional` lets a request without credentials through, with no AuthContext.
+      if (optional) return undefined
+      throw new AuthError('credentials_required')
+    }
+    const auth = verifyFound(found, sync)
+    if (!isPromise<AuthContext>(auth)) return dpop === undefined ? checkOrigin(view, found.source, mode, auth) : prove(view, found, mode, sync, auth)
+    return auth.then((verified) => (dpop === undefined ? checkOrigin(view, found.source, mode, verified) : prove(view, found, mode, false, verified)))
   }
 
   function eager(view: RequestView, call: AuthenticateOptions | undefined): AuthContext | undefined | Promise<AuthContext | undefined> {
     const mode = checkOriginOf(call)
-    if (throttle !== undefined) return throttled(throttle, view, mode)
     try {
-      const result = run(view, mode)
+      const result = run(view, mode, false)
       if (!isPromise<AuthContext | undefined>(result)) return result
-      return dpop === undefined ? result.catch(rejectWithRealm) : result.catch((err: unknown) => rejectWithRealm(dpop.decorate(err, view)))
+      return result.catch((err: unknown) => {
+        throw refuse(err, view)
+      })
     } catch (err) {
-      return Promise.reject(withRealm(dpop === undefined ? err : dpop.decorate(err, view)))
+      return Promise.reject(refuse(err, view))
     }
   }
 
@@ -247,21 +162,37 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     authenticateSync(view: RequestView, call?: AuthenticateOptions): AuthContext | undefined {
       const mode = checkOriginOf(call)
       try {
-        if (throttle === undefined) return runSync(view, mode)
-        const waiting = throttle.check(view)
-        if (waiting !== undefined) {
-          waiting.catch(() => {})
-          throw new NotSynchronousError('authenticateSync cannot be used: the throttle store answers with a Promise; use authenticate()')
-        }
-        try {
-          return runSync(view, mode)
-        } catch (err) {
-          throttle.record(view, err)
-          throw err
-        }
+        return run(view, mode, true) as AuthContext | undefined
       } catch (err) {
-        throw withRealm(dpop === undefined ? err : dpop.decorate(err, view))
+        throw refuse(err, view)
       }
     },
   })
+}
+
+/** The pipeline every adapter runs: resolve, verify, check origin. */
+export interface Authenticator {
+  readonly verifier: Verifier
+  readonly resolve: Resolver
+  readonly optional: boolean
+  readonly realm: string | undefined
+  /**
+   * Resolves to the caller's AuthContext, or to undefined when `optional` and no credentials were
+   * carried. Rejects with an AuthError whose `realm` is set.
+   */
+  authenticate(view: RequestView, options?: AuthenticateOptions): Promise<AuthContext | undefined>
+  /**
+   * `authenticate` without a Promise on the common path: returns the AuthContext (or undefined)
+   * itself when nothing had to wait (a verifier from `createVerifier` with local keys and
+   * synchronous hooks), else a native Promise of it. A refusal always comes as a rejected Promise,
+   * never as a throw, so `result instanceof Promise` tells the two apart (a bad `options` value
+   * throws a TypeError, as in `authenticate`). Same checks, same errors.
+   */
+  authenticateEager(view: RequestView, options?: AuthenticateOptions): AuthContext | undefined | Promise<AuthContext | undefined>
+  /**
+   * Like `authenticate`, synchronously: returns the AuthContext (or undefined) or throws an
+   * AuthError. Throws a `TypeError` with code `ERR_HIVEGATE_NOT_SYNC` when verification would
+   * have to wait (see `SyncVerifier.verifySync`) or the verifier has no `verifySync`.
+   */
+  authenticateSync(view: RequestView, options?: AuthenticateOptions): AuthContext | undefined
 }

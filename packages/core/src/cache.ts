@@ -1,3 +1,4 @@
+import { assertPositiveInteger } from './options.js'
 interface Entry<V> {
   /** The whole key: a lookup by suffix is a hit only when this equals the key asked for. */
   readonly key: string
@@ -45,7 +46,7 @@ export class TokenCache<V> {
 
   /** @param max most entries held; at least 1 */
   constructor(max: number) {
-    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError('"cache.max" must be a positive integer')
+    assertPositiveInteger('cache.max', max)
     this.#max = max
     this.#half = max >>> 1
   }

@@ -1,5 +1,5 @@
+import type { DataProviderClaim, PermissionsClaim } from './permissions.js'
 import { AuthError } from './errors.js'
-import type { Claims } from './types.js'
 
 /** Latest NumericDate accepted: 9999-12-31T23:59:59Z. Beyond it a value is a mistake or an attack. */
 export const MAX_NUMERIC_DATE = 253402300799
@@ -104,4 +104,20 @@ export function checkRegisteredClaims(claims: Claims, nowSeconds: number, rules:
   }
   const cacheable = !((nbf !== undefined && nbf > nowSeconds) || (iat !== undefined && iat > nowSeconds))
   return { validUntil: refusedFrom(exp, iat, rules), cacheable }
+}
+
+/** Payload of a verified token. Registered claims are checked; the rest is passed through. */
+export interface Claims {
+  iss?: string
+  sub?: string
+  aud?: string | string[]
+  exp?: number
+  nbf?: number
+  iat?: number
+  jti?: string
+  /** Tenant id. */
+  tnd?: string
+  per?: PermissionsClaim
+  dpv?: DataProviderClaim
+  [claim: string]: unknown
 }

@@ -1,6 +1,7 @@
 import { AuthError } from './errors.js'
 import { assertPositiveInteger } from './options.js'
-import type { AuthContext, RevocationList } from './types.js'
+import type { AuthContext } from './auth-context.js'
+import type { RevocationList } from './revocation.js'
 
 /** Selects trusted connections by who authenticated them. */
 export interface ConnectionFilter {

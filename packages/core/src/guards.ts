@@ -1,5 +1,5 @@
 import { AuthError } from './errors.js'
-import type { AuthContext } from './types.js'
+import type { AuthContext } from './auth-context.js'
 
 /**
  * Asserts that `auth` may perform every letter of `action` on `object` in `realm`. A route the

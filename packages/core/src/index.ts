@@ -5,33 +5,21 @@ export type { Clock, ManualClock, TimerHandle } from './clock.js'
 export { messageView } from './request-view.js'
 export { incomingMessageView, viewProtocol } from './request-view.js'
 export type { RequestView } from './request-view.js'
-export type {
-  Algorithm,
-  AuthContext,
-  Authenticator,
-  AuthenticatorOptions,
-  BuiltInSourceName,
-  Claims,
-  DataProviderClaim,
-  JwsHeader,
-  KeyLookup,
-  KeySetOptions,
-  OriginRule,
-  PermissionsClaim,
-  PublicKeyInput,
-  RemoteJwksOptions,
-  ResolvedToken,
-  Resolver,
-  ResolverOptions,
-  RevocationList,
-  SecretInput,
-  SourceOutcome,
-  TokenSource,
-  VerificationKey,
-  Verifier,
-  VerifierEvent,
-  VerifierOptions,
-} from './types.js'
+export type { AuthContext } from './auth-context.js'
+export type { AuthenticatorOptions } from './authenticator-options.js'
+export type { Authenticator } from './authenticator.js'
+export type { Claims } from './claims.js'
+export type { JwsHeader } from './jws.js'
+export type { Algorithm } from './keys/algorithms.js'
+export type { VerifierEvent } from './keys/events.js'
+export type { KeyLookup, KeySetOptions, PublicKeyInput, RemoteJwksOptions, SecretInput, VerificationKey } from './keys/options.js'
+export type { OriginRule } from './origin.js'
+export type { DataProviderClaim, PermissionsClaim } from './permissions.js'
+export type { ResolverOptions } from './resolver/options.js'
+export type { BuiltInSourceName, ResolvedToken, Resolver, SourceOutcome, TokenSource } from './resolver/source.js'
+export type { RevocationList } from './revocation.js'
+export type { VerifierOptions } from './verifier-options.js'
+export type { Verifier } from './verifier.js'
 export { compilePermissions, MAX_PATTERN_LENGTH, MAX_PERMISSION_PATTERNS } from './permissions.js'
 export type { CompiledPermissions } from './permissions.js'
 export { createAuthContext } from './auth-context.js'
@@ -43,7 +31,7 @@ export type { Signer, SignerOptions, SignOverrides } from './signer.js'
 export { createRevocationList } from './revocation.js'
 export type { RevocationListOptions } from './revocation.js'
 export { parseDuration } from './duration.js'
-export type { SyncVerifier } from './types.js'
+export type { SyncVerifier, TokenCheck } from './verifier.js'
 export {
   createResolver,
   resolveToken,
@@ -57,32 +45,18 @@ export {
   parseBearerCredentials,
   isCompactJws,
 } from './resolver/index.js'
-export {
-  assertBoolean,
-  assertExclusive,
-  assertFiniteNumber,
-  assertFunction,
-  assertKnownKeys,
-  assertNonNegativeInteger,
-  assertOneOf,
-  assertPlainObject,
-  assertPositiveInteger,
-  assertString,
-  assertStringArray,
-  optionTypeError,
-  withDefaults,
-} from './options.js'
 export { permissionGuard, dataProviderGuard } from './route-guard.js'
 export type { Guard, GuardArgument } from './route-guard.js'
 export { isPreflight } from './preflight.js'
 export { createKeyStore, JWKS_DEFAULTS, ALGORITHMS } from './keys/index.js'
 export type { KeyStore, KeyStoreOptions } from './keys/index.js'
-export { isOriginAllowed, requestOrigin, assertOriginRule } from './origin.js'
+export { isOriginAllowed, requestOrigin } from './origin.js'
 export { assertPermission, assertDataProvider } from './guards.js'
-export { createAuthenticator, AUTHENTICATOR_DEFAULTS, VERIFIER_OPTION_NAMES } from './authenticator.js'
+export { createAuthenticator } from './authenticator.js'
+export { AUTHENTICATOR_DEFAULTS, VERIFIER_OPTION_NAMES } from './authenticator-options.js'
 export { writeAuthError, errorBody } from './http.js'
 export type { WriteAuthErrorOptions } from './http.js'
-export type { AuthenticateOptions } from './types.js'
+export type { AuthenticateOptions } from './authenticator-options.js'
 export { createAdapterGate, checkGuard, ADAPTER_GATE_DEFAULTS } from './adapter-gate.js'
 export type { AdapterGate, AdapterGateOptions, Refusal } from './adapter-gate.js'
 export { authenticationGuard, assertAuthentication, compileRequirement } from './step-up/index.js'

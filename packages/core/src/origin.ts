@@ -1,6 +1,5 @@
 import { optionTypeError } from './options.js'
 import type { RequestView } from './request-view.js'
-import type { OriginRule } from './types.js'
 
 // Origin schemes a TLS request accepts under the default rule; `ws`/`wss` come from non-browser clients.
 const SECURE_SCHEMES: ReadonlySet<string> = new Set(['https:', 'wss:'])
@@ -149,3 +148,6 @@ export function isOriginAllowed(view: RequestView, rule: OriginRule | undefined)
   if (typeof rule === 'function') return rule(origin.origin) === true
   return normalizedOrigins(rule).has(origin.origin)
 }
+
+/** Who may send cookie-authenticated unsafe requests: exact origins, or a predicate. */
+export type OriginRule = readonly string[] | ((origin: string) => boolean)

@@ -1,6 +1,6 @@
 import { AuthError } from './errors.js'
 import { grantedActions, PatternTable } from './pattern-table.js'
-import type { Claims } from './types.js'
+import type { Claims } from './claims.js'
 
 /** Most realm/object patterns a token's `per` and `dpv` may hold together. */
 export const MAX_PERMISSION_PATTERNS = 1000
@@ -195,3 +195,9 @@ export function compilePermissions(claims: Readonly<Claims>): CompiledPermission
   if (dpv !== undefined) collectDpv(dpv, left, (dpvGrants = []))
   return new Permissions(perGrants, dpvGrants)
 }
+
+/** `per`: realm pattern → object pattern → action letters (C, R, U, D). */
+export type PermissionsClaim = Record<string, Record<string, string>>
+
+/** `dpv`: realm pattern → object patterns this connection provides data for. */
+export type DataProviderClaim = Record<string, string[]>

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from './clock.js'
-import type { RevocationList } from './types.js'
+import { assertPositiveInteger } from './options.js'
 
 /** Options of {@link createRevocationList}. */
 export interface RevocationListOptions {
@@ -110,6 +110,18 @@ export function createRevocationList(options: RevocationListOptions = {}): Revoc
   const clock = options.clock ?? systemClock
   if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') throw new TypeError('"clock" must be a Clock')
   const max = options.max ?? DEFAULTS.max
-  if (!Number.isSafeInteger(max) || max < 1) throw new RangeError('"max" must be a positive integer')
+  assertPositiveInteger('max', max)
   return new InMemoryRevocationList(clock, max)
+}
+
+/** Built-in revocation list by `jti`; revoking is how static tokens die. */
+export interface RevocationList {
+  /** Revokes `jti`; `until` (epoch ms, e.g. the token's exp) lets the entry be dropped later. */
+  revoke(jti: string, until?: number): void
+  /** Takes a revocation back. */
+  restore(jti: string): void
+  has(jti: string): boolean
+  readonly size: number
+  /** Called with each newly revoked `jti`; returns an unsubscribe function. */
+  onRevoke(listener: (jti: string) => void): () => void
 }

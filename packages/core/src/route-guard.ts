@@ -1,8 +1,8 @@
 import { AuthError } from './errors.js'
 import { assertDataProvider, assertPermission } from './guards.js'
 import { optionTypeError } from './options.js'
+import type { AuthContext } from './auth-context.js'
 import type { Clock } from './clock.js'
-import type { AuthContext } from './types.js'
 
 /**
  * An argument of a permission guard: a fixed string, or a function of the host's request. The

@@ -1,9 +1,10 @@
 import { constants, createHmac, createPrivateKey, createSecretKey, randomUUID, sign as cryptoSign, type KeyObject } from 'node:crypto'
 import { systemClock, type Clock } from './clock.js'
 import { parseDuration } from './duration.js'
-import { ALGORITHM_SPECS, type AlgorithmSpec } from './jws.js'
+import { ALGORITHM_SPECS, type AlgorithmSpec } from './signature.js'
 import { MAX_NUMERIC_DATE } from './claims.js'
-import type { Algorithm, Claims } from './types.js'
+import type { Claims } from './claims.js'
+import type { Algorithm } from './keys/algorithms.js'
 
 /** Options of {@link createSigner}. Exactly one of `secret` and `privateKey`. */
 export interface SignerOptions {

@@ -1,13 +1,21 @@
 import { AuthError } from './errors.js'
 import { TokenCache } from './cache.js'
 import { checkRegisteredClaims, type ClaimVerdict } from './claims.js'
-import { ALGORITHM_SPECS, decodeCompact, verifySignature, type DecodedJws } from './jws.js'
+import { decodeCompact, type DecodedJws } from './jws.js'
+import { ALGORITHM_SPECS, verifySignature } from './signature.js'
 import { createRevocationList, InMemoryRevocationList } from './revocation.js'
 import { resolveVerifierOptions } from './verifier-options.js'
 import { askCheckClaims, askIsRevoked, isPromise, NotSynchronousError, notSynchronous, toAuthError } from './verifier-hooks.js'
 import type { Clock } from './clock.js'
 import type { CompiledPermissions } from './permissions.js'
-import type { Algorithm, AuthContext, Claims, JwsHeader, SyncVerifier, VerificationKey, Verifier, VerifierEvent, VerifierOptions } from './types.js'
+import type { AuthContext } from './auth-context.js'
+import type { Claims } from './claims.js'
+import type { JwsHeader } from './jws.js'
+import type { Algorithm } from './keys/algorithms.js'
+import type { VerifierEvent } from './keys/events.js'
+import type { VerificationKey } from './keys/options.js'
+import type { VerifierOptions } from './verifier-options.js'
+import type { SyncVerifier, TokenCheck } from './verifier.js'
 
 /** The part of the key store the verifier uses. */
 export interface KeySource {
@@ -44,42 +52,41 @@ interface Verified {
   readonly keysVersion: number
 }
 
-type Result = AuthContext | Promise<AuthContext>
+/**
+ * What a stage answers: `undefined` to go on to the next stage, the index of the stage to go on
+ * with, or a Promise to wait for before going on with the next one.
+ */
+type Step = number | undefined | Promise<unknown>
+
+/** One stage of verification, reading and filling the run's state. */
+interface Stage<S> {
+  /** What may make this stage wait, as `NotSynchronousError` names it. */
+  readonly waits: string
+  run(state: S): Step
+}
 
 /** Source name recorded when `verify` is called without one. */
 export const UNKNOWN_SOURCE = 'unknown'
 
-/** A verification that gives the AuthContext itself when nothing had to wait, else a Promise of it. */
-export type EagerVerify = (token: string, source: string) => AuthContext | Promise<AuthContext>
-
-/** {@link EagerVerify} for a token in the verifier's cache only: undefined when it is not there. */
-export type CachedVerify = (token: string, source: string) => AuthContext | Promise<AuthContext> | undefined
-
-interface InternalRuns {
-  readonly eager: EagerVerify
-  readonly cached: CachedVerify | undefined
+/** What one verification has found so far; every stage reads and fills it. */
+interface Verification {
+  readonly token: string
+  readonly source: string
+  readonly check: TokenCheck | undefined
+  jws: DecodedJws | undefined
+  keysAt: number
+  keys: readonly VerificationKey[] | undefined
+  claims: Claims | undefined
+  verdict: ClaimVerdict | undefined
+  auth: AuthContext | undefined
 }
 
-const internalRuns = new WeakMap<Verifier, InternalRuns>()
-
-/**
- * The eager form of a verifier built here, for callers that can go on synchronously (the
- * authenticator): no Promise on the common path; a refusal known at once is thrown as an
- * AuthError, a later one rejects. Undefined for a verifier built elsewhere.
- */
-export function eagerVerifyOf(verifier: Verifier): EagerVerify | undefined {
-  return internalRuns.get(verifier)?.eager
+// A literal of one shape: the fastest object V8 makes, and one hidden class for every stage to read.
+function startVerification(token: string, source: string, check: TokenCheck | undefined): Verification {
+  return { token, source, check, jws: undefined, keysAt: 0, keys: undefined, claims: undefined, verdict: undefined, auth: undefined }
 }
 
-/**
- * The cache-only form of a verifier built here with its cache on: the eager verification of a
- * token the cache holds (revocation checked as on every hit), or undefined for any other token,
- * which is left untouched. A cached token was proven strict base64url compact JWS when it was
- * admitted, so a caller may skip its own character checks when this answers.
- */
-export function cachedVerifyOf(verifier: Verifier): CachedVerify | undefined {
-  return internalRuns.get(verifier)?.cached
-}
+const authOf = (state: Verification): AuthContext => state.auth!
 
 /** Builds a verifier from its parts; see {@link createVerifier}. */
 export function assembleVerifier(options: VerifierOptions, parts: VerifierParts): SyncVerifier {
@@ -98,7 +105,6 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   const cache = resolved.cacheMax > 0 ? new TokenCache<Verified>(resolved.cacheMax) : undefined
   const { compilePermissions, createAuthContext } = parts
   const keysVersion = store.version
-  const fresh = (hit: Verified): boolean => keysVersion === undefined || hit.keysVersion === keysVersion()
 
   const builtIn = revocations instanceof InMemoryRevocationList ? revocations : undefined
   const revokedByList: (jti: unknown) => boolean =
@@ -113,114 +119,204 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     return now
   }
 
-  function fromCache(token: string, source: string, hit: Verified, sync: boolean): Result {
+  // The head of the stage list, size → cache, reads only the arguments: it runs in `run` itself, so
+  // a cache hit goes its short route (revocation → context) without building a state at all.
+  function checkSize(token: string, check: TokenCheck | undefined): void {
+    if (typeof token !== 'string' || token.length === 0) throw new AuthError('invalid_request', 'The token must be a non-empty string')
+    if (token.length > maxTokenLength) {
+      // The source's own verdict comes first, as it did when the source checked before the verifier.
+      if (check !== undefined && !check.passes(token)) throw new AuthError('invalid_request', check.reason)
+      throw new AuthError('invalid_token', 'The token is too long')
+    }
+  }
+
+  // A hit made under the current keys, or undefined. A cached token was proven strict base64url
+  // compact JWS when admitted, so the source check is not due for it.
+  function lookup(cache: TokenCache<Verified>, token: string): Verified | undefined {
+    const hit = cache.get(token, currentTime())
+    return hit === undefined || (keysVersion !== undefined && hit.keysVersion !== keysVersion()) ? undefined : hit
+  }
+
+  // The short route's revocation stage: the list (skipped while nothing was added since the last look), then isRevoked.
+  function revokedHit(hit: Verified): Promise<void> | undefined {
     if (builtIn === undefined) {
       if (revokedByList(hit.jti)) throw new AuthError('token_revoked')
     } else if (hit.listVersion !== builtIn.version) {
-      // Equal versions mean nothing was added since this entry was last found not revoked: skip the lookup.
       if (builtIn.revoked(hit.jti)) throw new AuthError('token_revoked')
       hit.listVersion = builtIn.version
     }
-    if (isRevoked !== undefined) {
-      const pending = askIsRevoked(isRevoked, hit.claims, sync)
-      if (pending !== undefined) return pending.then(() => createAuthContext(token, source, hit.claims, hit.permissions, hit.validUntil))
+    return isRevoked === undefined ? undefined : askIsRevoked(isRevoked, hit.claims)
+  }
+
+  function fromCache(token: string, source: string, hit: Verified, sync: boolean): AuthContext | Promise<AuthContext> {
+    const pending = revokedHit(hit)
+    if (pending === undefined) return createAuthContext(token, source, hit.claims, hit.permissions, hit.validUntil)
+    if (sync) throw notSynchronous('isRevoked', pending)
+    return afterRevocationHook(pending, token, source, hit)
+  }
+
+  // Apart from fromCache, so the hot path creates no closure.
+  function afterRevocationHook(pending: Promise<void>, token: string, source: string, hit: Verified): Promise<AuthContext> {
+    return pending.then(() => createAuthContext(token, source, hit.claims, hit.permissions, hit.validUntil), rejectAsAuthError)
+  }
+
+  // The rest of the list, for a token the cache does not hold; a stage these options do not need is left out.
+  const sourceCheck: Stage<Verification> = {
+    waits: 'the source check',
+    run({ token, check }) {
+      if (check !== undefined && !check.passes(token)) throw new AuthError('invalid_request', check.reason)
+      return undefined
+    },
+  }
+  const decode: Stage<Verification> = {
+    waits: 'decoding',
+    run(state) {
+      // Read before any key work too, so a broken clock cannot make unsigned tokens fetch a JWKS.
+      if (cache === undefined) currentTime()
+      state.jws = decodeCompact(state.token, allowed)
+      // Read before selecting: a key retired while a lookup is pending must not be cached as current.
+      state.keysAt = keysVersion === undefined ? 0 : keysVersion()
+      return undefined
+    },
+  }
+  const key: Stage<Verification> = {
+    waits: 'the key store (remote JWKS or a key lookup)',
+    run(state) {
+      const jws = state.jws!
+      const keys = store.select(jws.header, jws.claims)
+      if (!isPromise<readonly VerificationKey[]>(keys)) {
+        state.keys = keys
+        return undefined
+      }
+      return keys.then((found) => {
+        state.keys = found
+      })
+    },
+  }
+  const signature: Stage<Verification> = {
+    waits: 'the signature check',
+    run(state) {
+      const { spec, signingInput, signature: sig, claims } = state.jws!
+      const keys = state.keys!
+      let valid = false
+      for (let i = 0; i < keys.length && !valid; i++) {
+        const candidate = keys[i]!
+        valid = candidate.algorithms.includes(spec.alg) && verifySignature(spec, candidate.key, signingInput, sig)
+      }
+      if (!valid) throw new AuthError('invalid_token', 'The token signature is invalid')
+      // Frozen once verified: the cached claims are shared by every later request with this token.
+      state.claims = Object.freeze(claims)
+      return undefined
+    },
+  }
+  const registeredClaims: Stage<Verification> = {
+    waits: 'the claims check',
+    run(state) {
+      state.verdict = checkRegisteredClaims(state.claims!, Math.floor(currentTime() / 1000), rules)
+      return undefined
+    },
+  }
+  const revocation: Stage<Verification> = {
+    waits: 'isRevoked',
+    run(state): Step {
+      const claims = state.claims!
+      if (revokedByList(claims.jti)) throw new AuthError('token_revoked')
+      return isRevoked === undefined ? undefined : askIsRevoked(isRevoked, claims)
+    },
+  }
+  const claimsHook: Stage<Verification> = {
+    waits: 'checkClaims',
+    // A cached token passed it when it was admitted, so the short route has no such stage.
+    run: (state) => askCheckClaims(checkClaims!, state.claims!),
+  }
+  const context: Stage<Verification> = {
+    waits: 'the AuthContext',
+    run(state) {
+      const { token, source } = state
+      const claims = state.claims!
+      const verdict = state.verdict!
+      const permissions = compilePermissions(claims)
+      const until = verdict.validUntil
+      const validUntil = until === Infinity ? undefined : until
+      // listVersion -1: the first hit looks the jti up, since a hook may have awaited after the list was checked.
+      if (cache !== undefined && verdict.cacheable && until > currentTime()) {
+        cache.set(token, { claims, permissions, jti: claims.jti, validUntil, listVersion: -1, keysVersion: state.keysAt }, until)
+      }
+      state.auth = createAuthContext(token, source, claims, permissions, validUntil)
+      return undefined
+    },
+  }
+  const stages: Stage<Verification>[] = [sourceCheck, decode, key, signature, registeredClaims, revocation]
+  if (checkClaims !== undefined) stages.push(claimsHook)
+  stages.push(context)
+  const count = stages.length
+
+  // Each stage is called by name rather than through the list, so the engine can inline it: the
+  // list decides the order, this only dispatches.
+  function runStage(stage: Stage<Verification>, state: Verification): Step {
+    if (stage === sourceCheck) return sourceCheck.run(state)
+    if (stage === decode) return decode.run(state)
+    if (stage === key) return key.run(state)
+    if (stage === signature) return signature.run(state)
+    if (stage === registeredClaims) return registeredClaims.run(state)
+    if (stage === revocation) return revocation.run(state)
+    if (stage === claimsHook) return claimsHook.run(state)
+    return context.run(state)
+  }
+
+  /**
+   * The one runner: goes through the stages from `at`, synchronously for as long as every stage
+   * answers at once; the state itself when none had to wait, else a Promise of it. With `sync`, a
+   * stage that would wait throws `NotSynchronousError` instead (its pending answer dropped quietly).
+   */
+  function runFrom(state: Verification, at: number, sync: boolean): Verification | Promise<Verification> {
+    let i = at
+    while (i < count) {
+      const stage = stages[i]!
+      const step = runStage(stage, state)
+      if (step === undefined) i++
+      else if (typeof step === 'number') i = step
+      else if (sync) throw notSynchronous(stage.waits, step)
+      else return resume(state, step, i + 1)
     }
-    return createAuthContext(token, source, hit.claims, hit.permissions, hit.validUntil)
+    return state
   }
 
-  function admit(token: string, source: string, claims: Claims, verdict: ClaimVerdict, keysAt: number): AuthContext {
-    const permissions = compilePermissions(claims)
-    const until = verdict.validUntil
-    const validUntil = until === Infinity ? undefined : until
-    // listVersion -1: the first hit looks the jti up, since a hook may have awaited after the list was checked.
-    if (cache !== undefined && verdict.cacheable && until > currentTime()) {
-      cache.set(token, { claims, permissions, jti: claims.jti, validUntil, listVersion: -1, keysVersion: keysAt }, until)
-    }
-    return createAuthContext(token, source, claims, permissions, validUntil)
+  async function resume(state: Verification, pending: Promise<unknown>, next: number): Promise<Verification> {
+    await pending
+    return runFrom(state, next, false)
   }
 
-  function runClaimsCheck(token: string, source: string, claims: Claims, verdict: ClaimVerdict, sync: boolean, keysAt: number): Result {
-    const pending = checkClaims === undefined ? undefined : askCheckClaims(checkClaims, claims, sync)
-    if (pending === undefined) return admit(token, source, claims, verdict, keysAt)
-    return pending.then(() => admit(token, source, claims, verdict, keysAt))
-  }
-
-  function finish(token: string, source: string, jws: DecodedJws, keys: readonly VerificationKey[], sync: boolean, keysAt: number): Result {
-    const { spec, signingInput, signature } = jws
-    let valid = false
-    for (let i = 0; i < keys.length && !valid; i++) {
-      const candidate = keys[i]!
-      valid = candidate.algorithms.includes(spec.alg) && verifySignature(spec, candidate.key, signingInput, signature)
-    }
-    if (!valid) throw new AuthError('invalid_token', 'The token signature is invalid')
-    // Frozen once verified: the cached claims are shared by every later request with this token.
-    const claims = Object.freeze(jws.claims)
-    const verdict = checkRegisteredClaims(claims, Math.floor(currentTime() / 1000), rules)
-    if (revokedByList(claims.jti)) throw new AuthError('token_revoked')
-    const pending = isRevoked === undefined ? undefined : askIsRevoked(isRevoked, claims, sync)
-    if (pending === undefined) return runClaimsCheck(token, source, claims, verdict, sync, keysAt)
-    return pending.then(() => runClaimsCheck(token, source, claims, verdict, false, keysAt))
-  }
-
-  function run(token: string, source: string, sync: boolean): Result {
-    if (typeof token !== 'string' || token.length === 0) throw new AuthError('invalid_request', 'The token must be a non-empty string')
-    if (token.length > maxTokenLength) throw new AuthError('invalid_token', 'The token is too long')
-    // Read before any key work too, so a broken clock cannot make unsigned tokens fetch a JWKS.
-    const now = currentTime()
-    if (cache !== undefined) {
-      const hit = cache.get(token, now)
-      if (hit !== undefined && fresh(hit)) return fromCache(token, source, hit, sync)
-    }
-    const jws = decodeCompact(token, allowed)
-    // Read before selecting: a key retired while a lookup is pending must not be cached as current.
-    const keysAt = keysVersion === undefined ? 0 : keysVersion()
-    const keys = store.select(jws.header, jws.claims)
-    if (!isPromise<readonly VerificationKey[]>(keys)) return finish(token, source, jws, keys, sync, keysAt)
-    if (sync) throw notSynchronous('the key store (remote JWKS or a key lookup)', keys)
-    return keys.then((found) => finish(token, source, jws, found, false, keysAt))
-  }
-
-  function eager(token: string, source: string): Result {
+  // The AuthContext when no stage waited, else a Promise; every refusal an AuthError. `verify` and `verifySync` are its two forms.
+  function run(token: string, source: string = UNKNOWN_SOURCE, check?: TokenCheck, sync = false): AuthContext | Promise<AuthContext> {
+    let state: Verification
+    let result: Verification | Promise<Verification>
     try {
-      const result = run(token, source, false)
-      return isPromise<AuthContext>(result) ? Promise.resolve(result).catch(rejectAsAuthError) : result
+      checkSize(token, check)
+      const hit = cache === undefined ? undefined : lookup(cache, token)
+      if (hit !== undefined) return fromCache(token, source, hit, sync)
+      state = startVerification(token, source, check)
+      result = runFrom(state, 0, sync)
     } catch (err) {
-      throw toAuthError(err)
+      throw err instanceof NotSynchronousError ? err : toAuthError(err)
     }
+    return result === state ? state.auth! : (result as Promise<Verification>).then(authOf, rejectAsAuthError)
   }
 
-  function cached(token: string, source: string): Result | undefined {
-    try {
-      const hit = cache!.get(token, currentTime())
-      if (hit === undefined || !fresh(hit)) return undefined
-      const result = fromCache(token, source, hit, false)
-      return isPromise<AuthContext>(result) ? Promise.resolve(result).catch(rejectAsAuthError) : result
-    } catch (err) {
-      throw toAuthError(err)
-    }
-  }
-
-  const verifier: SyncVerifier = {
+  return {
+    run,
     verify(token: string, source: string = UNKNOWN_SOURCE): Promise<AuthContext> {
       try {
-        const result = run(token, source, false)
-        return isPromise<AuthContext>(result) ? result.catch(rejectAsAuthError) : Promise.resolve(result)
+        const result = run(token, source)
+        return isPromise<AuthContext>(result) ? result : Promise.resolve(result)
       } catch (err) {
-        return Promise.reject(toAuthError(err))
+        return Promise.reject(err)
       }
     },
-    verifySync(token: string, source: string = UNKNOWN_SOURCE): AuthContext {
-      try {
-        return run(token, source, true) as AuthContext
-      } catch (err) {
-        throw err instanceof NotSynchronousError ? err : toAuthError(err)
-      }
-    },
+    verifySync: (token: string, source: string = UNKNOWN_SOURCE) => run(token, source, undefined, true) as AuthContext,
     revocations,
     clock,
   }
-  internalRuns.set(verifier, { eager, cached: cache === undefined ? undefined : cached })
-  return verifier
 }
 
 function rejectAsAuthError(err: unknown): never {

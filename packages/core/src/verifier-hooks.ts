@@ -1,5 +1,5 @@
 import { AuthError, isAuthError } from './errors.js'
-import type { Claims } from './types.js'
+import type { Claims } from './claims.js'
 
 /** Thrown by `verifySync` when verification would have to wait (remote keys, async hooks). */
 export class NotSynchronousError extends TypeError {
@@ -39,7 +39,7 @@ function claimsVerdict(verdict: unknown): void {
 type Hook<R> = (claims: Readonly<Claims>) => R | Promise<R>
 
 // Runs a hook: undefined when it passed synchronously, a Promise when it answers later; throws on refusal.
-function ask<R>(hook: Hook<R>, claims: Claims, sync: boolean, name: string, verdict: (value: R) => void, failure: (err: unknown) => AuthError): Promise<void> | undefined {
+function ask<R>(hook: Hook<R>, claims: Claims, verdict: (value: R) => void, failure: (err: unknown) => AuthError): Promise<void> | undefined {
   let answer: R | Promise<R>
   try {
     answer = hook(claims)
@@ -50,7 +50,6 @@ function ask<R>(hook: Hook<R>, claims: Claims, sync: boolean, name: string, verd
     verdict(answer)
     return undefined
   }
-  if (sync) throw notSynchronous(name, answer)
   return answer.then(verdict, (err: unknown) => {
     throw failure(err)
   })
@@ -60,11 +59,11 @@ const revocationFailure = (err: unknown) => toAuthError(err, 'keys_unavailable',
 const claimsFailure = (err: unknown) => toAuthError(err, 'invalid_token', CLAIMS_REFUSED)
 
 /** Asks `isRevoked`: truthy → `token_revoked`; a throw or rejection fails closed with `keys_unavailable`. */
-export function askIsRevoked(hook: Hook<boolean>, claims: Claims, sync: boolean): Promise<void> | undefined {
-  return ask(hook, claims, sync, 'isRevoked', revokedVerdict, revocationFailure)
+export function askIsRevoked(hook: Hook<boolean>, claims: Claims): Promise<void> | undefined {
+  return ask(hook, claims, revokedVerdict, revocationFailure)
 }
 
 /** Asks `checkClaims`: false → `invalid_token`; a thrown AuthError passes through, any other error is `invalid_token`. */
-export function askCheckClaims(hook: Hook<void | boolean>, claims: Claims, sync: boolean): Promise<void> | undefined {
-  return ask(hook, claims, sync, 'checkClaims', claimsVerdict, claimsFailure)
+export function askCheckClaims(hook: Hook<void | boolean>, claims: Claims): Promise<void> | undefined {
+  return ask(hook, claims, claimsVerdict, claimsFailure)
 }

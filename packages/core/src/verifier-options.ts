@@ -1,8 +1,13 @@
+import type { Claims } from './claims.js'
+import type { Algorithm } from './keys/algorithms.js'
+import type { VerifierEvent } from './keys/events.js'
+import type { KeySetOptions } from './keys/options.js'
+import type { RevocationList } from './revocation.js'
 import { systemClock, type Clock } from './clock.js'
 import { parseDuration } from './duration.js'
-import { ALGORITHM_SPECS } from './jws.js'
+import { assertFunction, assertPositiveInteger } from './options.js'
+import { ALGORITHM_SPECS } from './signature.js'
 import type { ClaimRules } from './claims.js'
-import type { Algorithm, Claims, RevocationList, VerifierOptions } from './types.js'
 
 /** Defaults of {@link VerifierOptions}, in one place. */
 export const VERIFIER_DEFAULTS = Object.freeze({
@@ -39,7 +44,7 @@ function stringList(value: unknown, name: string): string[] {
 }
 
 function optionalFunction<F>(value: unknown, name: string): F | undefined {
-  if (value !== undefined && typeof value !== 'function') throw new TypeError(`"${name}" must be a function`)
+  if (value !== undefined) assertFunction(name, value)
   return value as F | undefined
 }
 
@@ -100,7 +105,7 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     const cache: unknown = options.cache ?? VERIFIER_DEFAULTS.cache
     if (!isObject(cache)) throw new TypeError('"cache" must be false or { max }')
     const max = (cache as { max?: unknown }).max ?? VERIFIER_DEFAULTS.cache.max
-    if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1) throw new RangeError('"cache.max" must be a positive integer')
+    assertPositiveInteger('cache.max', max)
     cacheMax = max
   }
 
@@ -124,4 +129,37 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     checkClaims: optionalFunction(options.checkClaims, 'checkClaims'),
     algorithms,
   }
+}
+
+export interface VerifierOptions {
+  /** Expected `iss` (one or several). Required unless `issuers` is given. */
+  issuer?: string | readonly string[]
+  /** Expected `aud`; a token must name one of them. */
+  audience?: string | readonly string[]
+  /** Keys of the issuer(s) above. */
+  keys?: KeySetOptions
+  /** Several issuers, each with its own keys, picked by `iss` before any signature work. */
+  issuers?: Record<string, KeySetOptions>
+  /** Algorithm allowlist. Default: every algorithm a configured key can verify. */
+  algorithms?: readonly Algorithm[]
+  /** Claims that must be present, e.g. `['tnd']`. */
+  requiredClaims?: readonly string[]
+  /** Seconds of leeway for exp, nbf and iat. Default 5. */
+  clockTolerance?: number
+  /** Refuse tokens whose `iat` is older than this: seconds or '1h'-style. */
+  maxTokenAge?: number | string
+  /** Longest token accepted, in characters, checked before any decoding. Default 8192. */
+  maxTokenLength?: number
+  /** Async revocation check, run on every verification (cached or not). */
+  isRevoked?: (claims: Readonly<Claims>) => boolean | Promise<boolean>
+  /** A revocation list to share between verifiers; one is created when omitted. */
+  revocations?: RevocationList
+  /** Extra claim rules: throw an AuthError (or return false) to refuse. */
+  checkClaims?: (claims: Readonly<Claims>) => void | boolean | Promise<void | boolean>
+  /** Verified-token cache. Default `{ max: 10000 }`; `false` switches it off. */
+  cache?: false | { max?: number }
+  /** Time source for claims, caches and timers. Default the system clock. */
+  clock?: Clock
+  /** Log hook for events outside a request (JWKS fetches, stale keys). */
+  onEvent?: (event: VerifierEvent) => void
 }

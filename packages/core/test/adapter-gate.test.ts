@@ -3,6 +3,7 @@ import { secret } from '../../../test/helpers/keys.js'
 import { rejects } from '../../../test/helpers/listen.js'
 import { mint, TEST_AUDIENCE, TEST_ISSUER } from '../../../test/helpers/tokens.js'
 import { checkGuard, createAdapterGate, type Refusal } from '../src/adapter-gate.js'
+import { createAuthenticator } from '../src/authenticator.js'
 import { createManualClock } from '../src/clock.js'
 import { AuthError } from '../src/errors.js'
 import type { RequestView } from '../src/request-view.js'
@@ -33,6 +34,15 @@ describe('createAdapterGate()', () => {
     expect(() => createAdapterGate(null as never, 'next')).to.throw(TypeError, /"options"/)
     expect(() => createAdapterGate(options({ optional: 'yes' }), 'next')).to.throw(TypeError, /"optional"/)
     expect(createAdapterGate(options({ errorMode: 'throw' }), 'throw').authenticator.realm).to.equal('api')
+  })
+
+  it('takes a ready authenticator instead of the flat options, and refuses its options beside it', async () => {
+    const authenticator = createAuthenticator(options())
+    const gate = createAdapterGate({ authenticator, errorMode: 'next' }, 'next')
+    expect(gate.authenticator).to.equal(authenticator)
+    expect((gate.authenticate({}, await bearer()) as { subject: string }).subject).to.equal('johndoe')
+    expect(() => createAdapterGate({ authenticator, realm: 'x' }, 'next')).to.throw(TypeError, /"realm" cannot be used with "authenticator"/)
+    expect(() => createAdapterGate({ authenticator: {} as never }, 'next')).to.throw(TypeError, /"authenticator" must be an Authenticator/)
   })
 
   it("skips only a CORS preflight, and only with preflight: 'pass'", () => {

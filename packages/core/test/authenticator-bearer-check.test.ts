@@ -8,9 +8,10 @@ import { AuthError } from '../src/errors.js'
 import { createResolver, createUncheckedResolver, defineTokenSource, resolveToken } from '../src/resolver/index.js'
 import { DEFAULT_QUERY_PARAMETER } from '../src/resolver/query.js'
 import { B64TOKEN_REASON, BEARER_CHECK } from '../src/resolver/bearer.js'
-import { createVerifier } from '../src/verifier.js'
+import { createVerifier, type Verifier } from '../src/verifier.js'
 import type { RequestView } from '../src/request-view.js'
-import type { Authenticator, AuthenticatorOptions } from '../src/types.js'
+import type { AuthenticatorOptions } from '../src/authenticator-options.js'
+import type { Authenticator } from '../src/authenticator.js'
 
 // The authenticator checks a bearer token's characters only when the verifier's cache misses:
 // whatever the cache holds, a malformed credential must still be invalid_request.
@@ -86,6 +87,25 @@ describe('authenticator: the bearer character check on a cache miss', () => {
     verifier.revocations.restore('j-1')
     clock.advance(3600_000 + 5000)
     expect((await refusal(authenticator, bearer(`Bearer ${revocable}`))).code).to.equal('token_expired')
+  })
+
+  it('gives the fast path to any verifier that implements run(), not only one from createVerifier', () => {
+    const inner = createVerifier({ ...options, cache: false })
+    const calls: Array<{ source: string; check: unknown; sync: unknown }> = []
+    const custom: Verifier = {
+      verify: (t, source) => inner.verify(t, source),
+      run: (t, source, check, sync) => {
+        calls.push({ source, check, sync })
+        return inner.run(t, source, check, sync)
+      },
+      revocations: inner.revocations,
+      clock: inner.clock,
+    }
+    const authenticator = createAuthenticator({ verifier: custom })
+    expect((authenticator.authenticateEager(bearer(`Bearer ${token}`)) as { subject: string }).subject).to.equal('johndoe')
+    expect(authenticator.authenticateSync(bearer(`Bearer ${token}`))?.subject).to.equal('johndoe')
+    expect(calls).to.deep.equal([{ source: 'bearer', check: BEARER_CHECK, sync: false }, { source: 'bearer', check: BEARER_CHECK, sync: true }])
+    expect(() => authenticator.authenticateSync(bearer(`Bearer ${token}!`))).to.throw(AuthError, B64TOKEN_REASON)
   })
 
   it('keeps the public resolver checked: authenticator.resolve and createResolver refuse what they always refused', () => {

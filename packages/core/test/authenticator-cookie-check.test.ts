@@ -8,7 +8,8 @@ import { AuthError } from '../src/errors.js'
 import { resolveToken } from '../src/resolver/index.js'
 import { createVerifier } from '../src/verifier.js'
 import type { RequestView } from '../src/request-view.js'
-import type { Authenticator, AuthenticatorOptions } from '../src/types.js'
+import type { AuthenticatorOptions } from '../src/authenticator-options.js'
+import type { Authenticator } from '../src/authenticator.js'
 
 // The authenticator checks a cookie token's compact-JWS shape only when the verifier's cache
 // misses: whatever the cache holds, a malformed cookie must still be invalid_request.

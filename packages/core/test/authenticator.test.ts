@@ -9,7 +9,9 @@ import { compilePermissions } from '../src/permissions.js'
 import { createVerifier } from '../src/verifier.js'
 import { NotSynchronousError } from '../src/verifier-hooks.js'
 import type { RequestView } from '../src/request-view.js'
-import type { AuthContext, Claims, Verifier } from '../src/types.js'
+import type { AuthContext } from '../src/auth-context.js'
+import type { Claims } from '../src/claims.js'
+import type { Verifier } from '../src/verifier.js'
 
 const SECRET = secret()
 const verifierOptions = { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, keys: { secrets: { 'kid-1': SECRET } }, requiredClaims: ['tnd'] }

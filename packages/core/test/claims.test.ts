@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { checkRegisteredClaims, MAX_NUMERIC_DATE, type ClaimRules } from '../src/claims.js'
 import { AuthError } from '../src/errors.js'
-import type { Claims } from '../src/types.js'
+import type { Claims } from '../src/claims.js'
 
 const NOW = 1_900_000_000
 const rules: ClaimRules = { issuers: new Set(['iss']), audiences: new Set(['aud']), requiredClaims: ['tnd'], tolerance: 5, maxTokenAge: undefined }

@@ -10,7 +10,8 @@ import { b64url, mint } from '../../../test/helpers/tokens.js'
 import { createManualClock } from '../src/clock.js'
 import { compilePermissions } from '../src/permissions.js'
 import { createVerifier } from '../src/verifier.js'
-import type { Algorithm, SyncVerifier } from '../src/types.js'
+import type { Algorithm } from '../src/keys/algorithms.js'
+import type { SyncVerifier } from '../src/verifier.js'
 
 const SEED = 0x5eed2026
 const GENERATED = 3000

@@ -4,7 +4,7 @@ import { rejects } from '../../../test/helpers/listen.js'
 import { createManualClock } from '../src/clock.js'
 import { AuthError } from '../src/errors.js'
 import { createVerifier } from '../src/verifier.js'
-import type { SyncVerifier } from '../src/types.js'
+import type { SyncVerifier } from '../src/verifier.js'
 
 // Fragments of a hostile token that must never appear in what a client is told.
 function echoes(description: string, token: string): string | undefined {

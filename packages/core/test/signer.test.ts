@@ -5,7 +5,7 @@ import { keyPair, secret, type AsymmetricAlg } from '../../../test/helpers/keys.
 import { createManualClock } from '../src/clock.js'
 import { createSigner } from '../src/signer.js'
 import { createVerifier } from '../src/verifier.js'
-import type { Algorithm } from '../src/types.js'
+import type { Algorithm } from '../src/keys/algorithms.js'
 
 const NOW = Date.parse('2030-01-01T00:00:00Z')
 

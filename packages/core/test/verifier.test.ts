@@ -9,7 +9,9 @@ import { createRevocationList } from '../src/revocation.js'
 import { createVerifier } from '../src/verifier.js'
 import { NotSynchronousError } from '../src/verifier-hooks.js'
 import { VERIFIER_DEFAULTS } from '../src/verifier-options.js'
-import type { Claims, SyncVerifier, VerifierOptions } from '../src/types.js'
+import type { Claims } from '../src/claims.js'
+import type { VerifierOptions } from '../src/verifier-options.js'
+import type { SyncVerifier } from '../src/verifier.js'
 
 const NOW = Date.parse('2030-01-01T00:00:00Z') / 1000
 

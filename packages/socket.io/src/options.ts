@@ -1,11 +1,5 @@
-import {
-  assertBoolean,
-  assertOneOf,
-  assertPlainObject,
-  assertPositiveInteger,
-  createAuthenticator,
-  optionTypeError,
-} from '@hivegate/core'
+import { createAuthenticator } from '@hivegate/core'
+import { assertBoolean, assertOneOf, assertPlainObject, assertPositiveInteger, optionTypeError, readyAuthenticator } from '@hivegate/core/internal'
 import type { AuthContext, Authenticator, AuthenticatorOptions, BuiltInSourceName, TokenSource } from '@hivegate/core'
 import type { Socket } from 'socket.io'
 import type { EventGuard } from './guards.js'
@@ -87,13 +81,7 @@ function buildAuthenticator(options: SocketAuthOptions): Authenticator {
     for (const key of OWN_KEYS) delete core[key]
     return createAuthenticator(core as AuthenticatorOptions)
   }
-  if (typeof given !== 'object' || given === null || typeof given.authenticate !== 'function' || given.verifier === undefined) {
-    throw optionTypeError('authenticator', 'an Authenticator from createAuthenticator()', given)
-  }
-  // A ready authenticator holds its resolver and verifier: their options here would do nothing.
-  const ignored = Object.keys(options).find((key) => !OWN_KEYS.includes(key) && (options as Record<string, unknown>)[key] !== undefined)
-  if (ignored !== undefined) throw new TypeError(`"${ignored}" cannot be used with "authenticator"; set it where the authenticator is built`)
-  return given
+  return readyAuthenticator(options, OWN_KEYS)!
 }
 
 /** Validates the options once, at construction, and builds the authenticator. */

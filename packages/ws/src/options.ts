@@ -1,4 +1,5 @@
-import { assertPlainObject, createAuthenticator } from '@hivegate/core'
+import { createAuthenticator } from '@hivegate/core'
+import { assertPlainObject } from '@hivegate/core/internal'
 import type { Authenticator, AuthenticatorOptions, BuiltInSourceName, TokenSource } from '@hivegate/core'
 import type { TcpAuthOptions } from './tcp-auth.js'
 import type { WsAuthOptions } from './upgrade.js'

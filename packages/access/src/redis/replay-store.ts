@@ -1,5 +1,6 @@
+import type { DpopReplayStore } from '@hivegate/core'
+import { assertPositiveInteger, assertString } from '@hivegate/core/internal'
 import { openRedisConnection } from './connection.js'
-import { assertPositiveInteger, assertString, type DpopReplayStore } from '@hivegate/core'
 
 /** Options of {@link createRedisReplayStore}. */
 export interface RedisReplayStoreOptions {

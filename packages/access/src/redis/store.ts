@@ -1,4 +1,5 @@
-import { assertPositiveInteger, type Algorithm } from '@hivegate/core'
+import type { Algorithm } from '@hivegate/core'
+import { assertPositiveInteger } from '@hivegate/core/internal'
 import { AccessError, invalid } from '../errors.js'
 import { MAX_KICKS, type AuditEntry, type ConnectionKick, type SecretStatus, type StoredSecret, type TokenRecord } from '../records.js'
 import type { AccessChange, AccessStore } from '../store.js'

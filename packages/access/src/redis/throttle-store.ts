@@ -1,6 +1,7 @@
 import { openRedisConnection } from './connection.js'
 import { createHash } from 'node:crypto'
-import { assertPositiveInteger, type FailureCount, type ThrottleStore } from '@hivegate/core'
+import type { FailureCount, ThrottleStore } from '@hivegate/core'
+import { assertPositiveInteger } from '@hivegate/core/internal'
 import { BLOCKED_FOR_SCRIPT, RECORD_FAILURE_SCRIPT } from './throttle-scripts.js'
 
 /** Options of {@link createRedisThrottleStore}. */

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { assertPositiveInteger } from '@hivegate/core'
+import { assertPositiveInteger } from '@hivegate/core/internal'
 import { AccessError, invalid } from '../errors.js'
 import type { AccessState } from '../records.js'
 import type { AccessChange, AccessStore, AuditInput } from '../store.js'

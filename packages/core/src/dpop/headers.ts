@@ -1,6 +1,6 @@
 import type { RequestView } from '../request-view.js'
-import type { SourceOutcome, TokenSource } from '../types.js'
-import { isB64Token } from '../resolver/bearer.js'
+import type { SourceOutcome, TokenSource } from '../resolver/source.js'
+import { isB64Token } from '../resolver/checks.js'
 
 /** Name of the token source that reads `Authorization: DPoP <token>`. */
 export const DPOP_SOURCE = 'dpop'

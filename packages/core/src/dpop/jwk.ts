@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto'
 import { AuthError } from '../errors.js'
 import { isBase64url } from '../base64url.js'
-import type { AlgorithmSpec } from '../jws.js'
+import type { AlgorithmSpec } from '../signature.js'
 import { algorithmsForKey } from '../keys/algorithms.js'
 
 /** The public key of a proof and its RFC 7638 thumbprint (what `cnf.jkt` names). */

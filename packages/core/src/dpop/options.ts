@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js'
 import { ASYMMETRIC_ALGORITHMS, isAlgorithm } from '../keys/algorithms.js'
 import { assertFiniteNumber, assertFunction, assertKnownKeys, assertOneOf, assertPlainObject, assertPositiveInteger, optionTypeError } from '../options.js'
 import type { RequestView } from '../request-view.js'
-import type { Algorithm } from '../types.js'
+import type { Algorithm } from '../keys/algorithms.js'
 import { createNonceSource, type NonceSource } from './nonce.js'
 import { createMemoryReplayStore, type DpopReplayStore } from './replay-store.js'
 

@@ -1,5 +1,6 @@
 import { AuthError, isAuthError } from '../errors.js'
-import { decodeCompact, verifySignature } from '../jws.js'
+import { decodeCompact } from '../jws.js'
+import { verifySignature } from '../signature.js'
 import { proofKeyOf } from './jwk.js'
 
 /** The claims of a proof whose signature checked (RFC 9449 §4.2), typed. */

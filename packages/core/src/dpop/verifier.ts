@@ -1,4 +1,6 @@
-import type { AuthContext, SyncVerifier, Verifier } from '../types.js'
+import type { AuthContext } from '../auth-context.js'
+import type { SyncVerifier, Verifier } from '../verifier.js'
+import { isPromise } from '../verifier-hooks.js'
 import type { DpopCheck } from './check.js'
 import { DPOP_SOURCE } from './headers.js'
 
@@ -13,6 +15,13 @@ export function dpopGuardedVerifier(verifier: Verifier, check: DpopCheck): Verif
     verify: (token, source) => verifier.verify(token, source).then((auth) => guard(auth, source)),
     revocations: verifier.revocations,
     clock: verifier.clock,
+  }
+  const run = verifier.run
+  if (typeof run === 'function') {
+    guarded.run = (token, source, tokenCheck, sync) => {
+      const auth = run.call(verifier, token, source, tokenCheck, sync)
+      return isPromise<AuthContext>(auth) ? auth.then((verified) => guard(verified, source)) : guard(auth, source)
+    }
   }
   const sync = (verifier as Partial<SyncVerifier>).verifySync
   if (typeof sync === 'function') guarded.verifySync = (token, source) => guard(sync.call(verifier, token, source), source)

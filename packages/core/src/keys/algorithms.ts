@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto'
-import type { Algorithm } from '../types.js'
 
 /** Every algorithm hivegate verifies, in a fixed order. */
 export const ALGORITHMS: readonly Algorithm[] = Object.freeze([
@@ -68,3 +67,11 @@ export function intersect(bound: readonly Algorithm[], allowed: ReadonlySet<Algo
   const kept = bound.filter((a) => allowed.has(a))
   return kept.length === bound.length ? bound : kept
 }
+
+/** JWS algorithms hivegate verifies. `none` is not one of them, in any casing. */
+export type Algorithm =
+  | 'HS256' | 'HS384' | 'HS512'
+  | 'RS256' | 'RS384' | 'RS512'
+  | 'PS256' | 'PS384' | 'PS512'
+  | 'ES256' | 'ES384' | 'ES512'
+  | 'EdDSA'

@@ -1,5 +1,4 @@
 import { debuglog } from 'node:util'
-import type { VerifierEvent } from '../types.js'
 
 const debug = debuglog('hivegate:jwks')
 
@@ -21,3 +20,10 @@ export function createEventSink(onEvent: ((event: VerifierEvent) => void) | unde
 
 /** Debug output for things that are not events (skipped keys, lookup results dropped). */
 export const debugKeys = debug
+
+/** Something worth logging that happened outside any one request. Never carries a token or key. */
+export type VerifierEvent =
+  | { type: 'jwks_fetched'; url: string; keys: number }
+  | { type: 'jwks_fetch_failed'; url: string; error: string }
+  | { type: 'jwks_stale'; url: string; age: number }
+  | { type: 'jwks_cooldown'; url: string; kid: string | undefined }

@@ -1,5 +1,6 @@
 import type { JsonWebKey } from 'node:crypto'
-import type { Algorithm, VerificationKey } from '../types.js'
+import type { Algorithm } from './algorithms.js'
+import type { VerificationKey } from './options.js'
 import { importJwk, skipReason } from './public-key.js'
 
 /** Keys taken from a JWKS document, and why the others were left out. */

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js'
 import { AuthError } from '../errors.js'
-import type { Algorithm } from '../types.js'
+import type { Algorithm } from './algorithms.js'
 import { debugKeys, type EventSink } from './events.js'
 import { fetchJwks, JwksFetchError } from './jwks-fetch.js'
 import { jwksKeyCount, parseJwks } from './jwks-local.js'

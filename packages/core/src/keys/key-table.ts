@@ -1,4 +1,5 @@
-import type { Algorithm, VerificationKey } from '../types.js'
+import type { Algorithm } from './algorithms.js'
+import type { VerificationKey } from './options.js'
 import { intersect } from './algorithms.js'
 
 type KeyList = readonly VerificationKey[]

@@ -1,6 +1,9 @@
 import { createPublicKey, KeyObject } from 'node:crypto'
 import { AuthError, isAuthError } from '../errors.js'
-import type { Algorithm, Claims, JwsHeader, KeyLookup, VerificationKey } from '../types.js'
+import type { Claims } from '../claims.js'
+import type { JwsHeader } from '../jws.js'
+import type { Algorithm } from './algorithms.js'
+import type { KeyLookup, VerificationKey } from './options.js'
 import { algorithmsForKey, intersect, isAlgorithm } from './algorithms.js'
 import { debugKeys } from './events.js'
 

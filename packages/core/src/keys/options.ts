@@ -1,4 +1,7 @@
-import type { Algorithm, RemoteJwksOptions } from '../types.js'
+import type { Claims } from '../claims.js'
+import type { JwsHeader } from '../jws.js'
+import type { Algorithm } from './algorithms.js'
+import type { JsonWebKey, KeyObject } from 'node:crypto'
 import { assertBoolean, assertFiniteNumber, assertNonNegativeInteger, assertPositiveInteger } from '../options.js'
 import { ALGORITHMS, isAlgorithm } from './algorithms.js'
 
@@ -81,4 +84,70 @@ export function resolveAllowlist(input: unknown): ReadonlySet<Algorithm> {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+/** A public key in any form users hold one: PEM text, a JWK, or a `KeyObject`. */
+export type PublicKeyInput = string | JsonWebKey | KeyObject
+
+/** An HMAC secret: at least 32 bytes. */
+export type SecretInput = string | Uint8Array | KeyObject
+
+/** One key with the algorithms it may verify (HMAC keys never verify asymmetric tokens and the reverse). */
+export interface VerificationKey {
+  kid?: string
+  key: KeyObject
+  algorithms: readonly Algorithm[]
+}
+
+/** A key-lookup function: return the keys that may verify this token (empty when none). */
+export type KeyLookup = (
+  header: Readonly<JwsHeader>,
+  claims: Readonly<Claims>,
+) => VerificationKey | readonly VerificationKey[] | undefined | Promise<VerificationKey | readonly VerificationKey[] | undefined>
+
+export interface RemoteJwksOptions {
+  url: string | URL
+  /** How long fetched keys are fresh, ms. Default 10 minutes. */
+  cacheMaxAge?: number
+  /** Minimum time between fetches caused by an unknown `kid`, ms. Default 30 s. */
+  cooldown?: number
+  /** Request timeout, ms. Default 5 s. */
+  timeout?: number
+  /** Largest response accepted, bytes. Default 512 KiB. */
+  maxResponseSize?: number
+  /**
+   * Most entries in the set's `keys` array, counted before any is imported. Default 100. A larger
+   * set is refused like an oversized response: a `jwks_fetch_failed` event, and the last good keys
+   * keep serving within `staleIfError`.
+   */
+  maxKeys?: number
+  /** How long the last good keys are still used while the endpoint fails, ms. Default 1 hour. */
+  staleIfError?: number
+  /** Extra request headers. */
+  headers?: Record<string, string>
+  /** Permit an `http:` URL (only sensible for loopback in tests). Default false. */
+  allowHttp?: boolean
+}
+
+/** The keys of one issuer. Any combination; each key is bound to its algorithms. */
+export interface KeySetOptions {
+  /** HMAC secrets by `kid` (the platform's "secrets"). Each at least 32 bytes. */
+  secrets?: Record<string, SecretInput>
+  /** Remote JWKS: a URL or options. */
+  jwks?: string | URL | RemoteJwksOptions
+  /** A local JWKS document: at most 100 keys, one key per (kid, alg). */
+  localJwks?: { keys: JsonWebKey[] }
+  /** Public keys by `kid` (PEM, JWK or KeyObject). */
+  publicKeys?: Record<string, PublicKeyInput>
+  /**
+   * A key-lookup function, tried after the keys above find nothing. One that answers without a
+   * Promise (keys held in memory) keeps verification synchronous.
+   */
+  lookup?: KeyLookup
+  /**
+   * A number that grows whenever `lookup` may stop returning a key it returned before (a key
+   * retired or removed). A cached verification made under another version is redone, so a
+   * retired key stops verifying at once rather than when its tokens leave the cache.
+   */
+  lookupVersion?: () => number
 }

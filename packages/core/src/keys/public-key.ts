@@ -1,5 +1,6 @@
 import { createPublicKey, KeyObject, type JsonWebKey } from 'node:crypto'
-import type { Algorithm, VerificationKey } from '../types.js'
+import type { Algorithm } from './algorithms.js'
+import type { VerificationKey } from './options.js'
 import { algorithmsForKey, isAlgorithm } from './algorithms.js'
 
 /** Why a JWK in a JWKS is left out without an error: not a signature key, or a symmetric one. */

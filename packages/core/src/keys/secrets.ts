@@ -1,5 +1,5 @@
 import { createPublicKey, createSecretKey, KeyObject, X509Certificate } from 'node:crypto'
-import type { VerificationKey } from '../types.js'
+import type { VerificationKey } from './options.js'
 import { MIN_SECRET_BYTES, HMAC_ALGORITHMS } from './algorithms.js'
 
 // Passing a public key as an HMAC secret is the classic algorithm-confusion mistake: anyone holding

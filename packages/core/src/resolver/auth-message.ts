@@ -1,5 +1,5 @@
 import type { RequestView } from '../request-view.js'
-import type { SourceOutcome, TokenSource } from '../types.js'
+import type { SourceOutcome, TokenSource } from './source.js'
 import { NONE, parseBearerCredentials } from './bearer.js'
 
 function isAsciiWhitespace(c: number): boolean {

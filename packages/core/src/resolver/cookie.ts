@@ -1,21 +1,15 @@
 import { parse } from 'cookie'
 import { assertString } from '../options.js'
 import type { RequestView } from '../request-view.js'
-import type { SourceOutcome, TokenSource } from '../types.js'
-import { NONE, malformedOutcome, type DeferredCheck } from './bearer.js'
+import type { TokenCheck } from '../verifier.js'
+import type { SourceOutcome, TokenSource } from './source.js'
+import { NONE, malformedOutcome } from './bearer.js'
+import { cookieCheck, isCompactJws } from './checks.js'
 
 /** Cookie the `cookie` source reads unless told otherwise. */
 export const DEFAULT_COOKIE_NAME = 'hg_token'
 
-// RFC 7515 §7.1 compact serialization: three base64url parts. The signature may be empty here;
-// the verifier refuses unsigned tokens with `invalid_token`. Compiled once; '.' is outside each
-// class, so matching is linear.
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
-
-/** Does `value` have the shape of a compact JWS (`header.payload.signature`, base64url)? */
-export function isCompactJws(value: string): boolean {
-  return typeof value === 'string' && COMPACT_JWS.test(value)
-}
+export { isCompactJws } from './checks.js'
 
 // RFC 6265 §4.1.1 cookie-name = token (RFC 9110 §5.6.2 tchar).
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -63,11 +57,11 @@ export function cookieSource(name: string = DEFAULT_COOKIE_NAME): TokenSource {
  * unless the verifier's cache holds the token. Internal to the authenticator; every other check
  * (the cookie sent twice, a value that is not a string) stays in the source.
  */
-export function uncheckedCookieSource(name: string = DEFAULT_COOKIE_NAME): { readonly source: TokenSource; readonly check: DeferredCheck } {
+export function uncheckedCookieSource(name: string = DEFAULT_COOKIE_NAME): { readonly source: TokenSource; readonly check: TokenCheck } {
   return buildCookieSource(name, true)
 }
 
-function buildCookieSource(name: string, deferCheck: boolean): { readonly source: TokenSource; readonly check: DeferredCheck } {
+function buildCookieSource(name: string, deferCheck: boolean): { readonly source: TokenSource; readonly check: TokenCheck } {
   assertCookieName('cookieName', name)
   const notJws = `The ${name} cookie is not a compact JWS`
   const twice = `The ${name} cookie is sent more than once`
@@ -91,5 +85,5 @@ function buildCookieSource(name: string, deferCheck: boolean): { readonly source
       return deferCheck || isCompactJws(value) ? { kind: 'token', token: value } : malformedOutcome(notJws)
     },
   })
-  return { source, check: Object.freeze({ passes: isCompactJws, reason: notJws }) }
+  return { source, check: cookieCheck(notJws) }
 }

@@ -1,18 +1,14 @@
 import { AuthError } from '../errors.js'
 import { assertFunction, assertString, optionTypeError } from '../options.js'
 import type { RequestView } from '../request-view.js'
-import type { BuiltInSourceName, ResolvedToken, Resolver, ResolverOptions, TokenSource } from '../types.js'
+import type { TokenCheck } from '../verifier.js'
+import type { ResolverOptions } from './options.js'
+import type { BuiltInSourceName, ResolvedToken, Resolver, TokenSource } from './source.js'
 import { authMessageSource } from './auth-message.js'
-import { BEARER_CHECK, bearerSource, uncheckedBearerSource, type DeferredCheck } from './bearer.js'
-import { DEFAULT_COOKIE_NAME, cookieSource, uncheckedCookieSource } from './cookie.js'
-import { DEFAULT_QUERY_PARAMETER, querySource } from './query.js'
-
-/** The resolver's defaults, in one place. `query` is opt-in: URLs end up in logs. */
-export const RESOLVER_DEFAULTS = Object.freeze({
-  sources: Object.freeze(['cookie', 'bearer', 'authMessage'] as const) as readonly BuiltInSourceName[],
-  cookieName: DEFAULT_COOKIE_NAME,
-  queryParameter: DEFAULT_QUERY_PARAMETER,
-})
+import { BEARER_CHECK, uncheckedBearerSource } from './bearer.js'
+import { uncheckedCookieSource } from './cookie.js'
+import { RESOLVER_DEFAULTS, resolveResolverOptions } from './options.js'
+import { querySource } from './query.js'
 
 const BUILT_IN_NAMES: readonly BuiltInSourceName[] = ['cookie', 'bearer', 'authMessage', 'query']
 
@@ -36,19 +32,16 @@ export function defineTokenSource<T extends TokenSource>(source: T): T {
   return source
 }
 
-/** A source, and the character check it leaves to the caller (built-in sources only, when asked). */
+/** A source, and the character check it leaves to the caller (built-in sources only). */
 interface BuiltSource {
   readonly source: TokenSource
-  readonly check: DeferredCheck | undefined
+  readonly check: TokenCheck | undefined
 }
 
-function buildSource(entry: unknown, index: number, options: ResolverOptions, unchecked: boolean): BuiltSource {
+function buildSource(entry: unknown, index: number, options: ResolverOptions): BuiltSource {
   switch (entry) {
-    case 'cookie': {
-      const name = options.cookieName ?? RESOLVER_DEFAULTS.cookieName
-      return unchecked ? uncheckedCookieSource(name) : { source: cookieSource(name), check: undefined }
-    }
-    case 'bearer': return unchecked ? { source: uncheckedBearerSource, check: BEARER_CHECK } : { source: bearerSource, check: undefined }
+    case 'cookie': return uncheckedCookieSource(options.cookieName ?? RESOLVER_DEFAULTS.cookieName)
+    case 'bearer': return { source: uncheckedBearerSource, check: BEARER_CHECK }
     case 'authMessage': return { source: authMessageSource, check: undefined }
     case 'query': return { source: querySource(options.queryParameter ?? RESOLVER_DEFAULTS.queryParameter), check: undefined }
   }
@@ -62,11 +55,11 @@ function buildSource(entry: unknown, index: number, options: ResolverOptions, un
   return { source: source as TokenSource, check: undefined }
 }
 
-function buildSources(options: ResolverOptions, unchecked: boolean): BuiltSource[] {
+function buildSources(options: ResolverOptions): BuiltSource[] {
   const entries = options.sources ?? RESOLVER_DEFAULTS.sources
   if (!Array.isArray(entries)) throw optionTypeError('sources', 'an array of source names or TokenSources', entries)
   if (entries.length === 0) throw new RangeError('"sources" must list at least one source')
-  const sources = entries.map((entry, i) => buildSource(entry, i, options, unchecked))
+  const sources = entries.map((entry, i) => buildSource(entry, i, options))
   const seen = new Set<string>()
   for (const { source: { name } } of sources) {
     if (seen.has(name)) throw new TypeError(`"sources" lists the source ${JSON.stringify(name)} twice`)
@@ -88,41 +81,44 @@ function buildSources(options: ResolverOptions, unchecked: boolean): BuiltSource
  * ```
  */
 export function createResolver(options: ResolverOptions = {}): Resolver {
-  return buildResolver(options, false)
+  return checkedResolver(createUncheckedResolver(options))
 }
 
-/** A resolved token; `check` is the built-in source's character check when it is still due. */
+/** The public form of a resolver: the source's character check, still due, runs here. */
+export function checkedResolver(find: (view: RequestView) => MaybeUncheckedToken | null): Resolver {
+  return function resolve(view: RequestView): ResolvedToken | null {
+    const found = find(view)
+    if (found === null) return null
+    const { token, check } = found
+    if (check !== undefined && !check.passes(token)) throw new AuthError('invalid_request', check.reason)
+    return { token, source: found.source }
+  }
+}
+
+/** A resolved token; `check` is the built-in source's character check, still due. */
 export interface MaybeUncheckedToken extends ResolvedToken {
-  readonly check: DeferredCheck | undefined
+  readonly check: TokenCheck | undefined
 }
 
 /**
- * The resolver the authenticator runs: {@link createResolver}, except that a bearer or cookie
- * token comes back with its source's character `check` still due; the caller must run it unless
- * the verifier's cache holds the token.
+ * The resolver itself, which {@link createResolver} completes: a bearer or cookie token comes back
+ * with its source's character `check` still due. The authenticator hands that check to the
+ * verifier, whose cache may prove the token without it.
  */
 export function createUncheckedResolver(options: ResolverOptions = {}): (view: RequestView) => MaybeUncheckedToken | null {
-  return buildResolver(options, true) as (view: RequestView) => MaybeUncheckedToken | null
-}
-
-function buildResolver(options: ResolverOptions, deferChecks: boolean): Resolver {
-  if (typeof options !== 'object' || options === null) throw optionTypeError('options', 'an object', options)
-  if (options.cookieName !== undefined) assertString('cookieName', options.cookieName)
-  if (options.queryParameter !== undefined) assertString('queryParameter', options.queryParameter)
-  const built = buildSources(options, deferChecks)
+  resolveResolverOptions(options)
+  const built = buildSources(options)
   const sources = built.map((b) => b.source)
   // Only a built-in source may leave its check to the caller; a custom one cannot claim it.
   const checks = built.map((b) => b.check)
   const count = sources.length
-  return function resolve(view: RequestView): ResolvedToken | null {
+  return function find(view: RequestView): MaybeUncheckedToken | null {
     for (let i = 0; i < count; i++) {
       const source = sources[i]!
       const outcome = source.read(view)
       if (outcome.kind === 'none') continue
       if (outcome.kind === 'token' && typeof outcome.token === 'string' && outcome.token.length > 0) {
-        if (!deferChecks) return { token: outcome.token, source: source.name }
-        const found: MaybeUncheckedToken = { token: outcome.token, source: source.name, check: checks[i] }
-        return found
+        return { token: outcome.token, source: source.name, check: checks[i] }
       }
       if (outcome.kind === 'malformed') {
         throw new AuthError('invalid_request', typeof outcome.reason === 'string' ? outcome.reason : undefined)
@@ -152,3 +148,4 @@ export { authMessageSource, parseAuthMessage } from './auth-message.js'
 export { bearerSource, parseBearerCredentials } from './bearer.js'
 export { cookieSource, isCompactJws } from './cookie.js'
 export { querySource } from './query.js'
+export { RESOLVER_DEFAULTS } from './options.js'

@@ -1,6 +1,6 @@
 import { assertString } from '../options.js'
 import type { RequestView } from '../request-view.js'
-import type { SourceOutcome, TokenSource } from '../types.js'
+import type { SourceOutcome, TokenSource } from './source.js'
 import { NONE, malformedOutcome } from './bearer.js'
 import { isCompactJws } from './cookie.js'
 

@@ -1,7 +1,7 @@
 import { parseDuration } from '../duration.js'
 import { AuthError } from '../errors.js'
 import { assertKnownKeys, assertPlainObject, optionTypeError } from '../options.js'
-import type { AuthContext } from '../types.js'
+import type { AuthContext } from '../auth-context.js'
 
 /**
  * What a resource asks of the authentication behind a token (RFC 9470): an `acr` among

@@ -2,6 +2,7 @@ import { debuglog } from 'node:util'
 import type { Clock } from '../clock.js'
 import { AuthError, isAuthError, type AuthErrorCode } from '../errors.js'
 import type { RequestView } from '../request-view.js'
+import { isPromise } from '../verifier-hooks.js'
 import { clientAddress } from './client-key.js'
 import { resolveThrottleOptions, type ThrottleOptions } from './options.js'
 import { MemoryThrottleStore, type FailureCount } from './store.js'
@@ -14,9 +15,6 @@ const debug = debuglog('hivegate:throttle')
  */
 export const COUNTED_FAILURES: ReadonlySet<AuthErrorCode> = new Set<AuthErrorCode>(['invalid_request', 'invalid_token', 'token_expired', 'token_revoked'])
 
-function isPromise<T>(value: unknown): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
-}
 
 /** The failure throttle of one authenticator. */
 export interface FailureThrottle {

@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { calculateJwkThumbprint } from 'jose'
 import { keyPair } from '../../../../test/helpers/keys.js'
 import { proofKeyOf } from '../../src/dpop/jwk.js'
-import { ALGORITHM_SPECS } from '../../src/jws.js'
+import { ALGORITHM_SPECS } from '../../src/signature.js'
 
 describe('DPoP proof keys', () => {
   for (const alg of ['ES256', 'ES384', 'ES512', 'RS256', 'PS512', 'EdDSA'] as const) {

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { createSecretKey } from 'node:crypto'
 import { AuthError } from '../../src/errors.js'
-import type { KeyLookup, VerificationKey } from '../../src/types.js'
+import type { KeyLookup, VerificationKey } from '../../src/keys/options.js'
 import { keyPair, secret } from '../../../../test/helpers/keys.js'
 import { refusal, selectSync, store } from './support.js'
 

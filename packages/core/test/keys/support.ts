@@ -3,7 +3,9 @@ import { expect } from 'chai'
 import { createManualClock, type ManualClock } from '../../src/clock.js'
 import { isAuthError, type AuthError } from '../../src/errors.js'
 import { createKeyStore, type KeyStore, type KeyStoreOptions } from '../../src/keys/index.js'
-import type { Claims, JwsHeader, VerificationKey } from '../../src/types.js'
+import type { Claims } from '../../src/claims.js'
+import type { JwsHeader } from '../../src/jws.js'
+import type { VerificationKey } from '../../src/keys/options.js'
 
 /** The error `fn` throws synchronously; fails the test if it does not throw. */
 export function thrown(fn: () => unknown): any {

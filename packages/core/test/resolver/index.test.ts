@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { AuthError } from '../../src/errors.js'
 import type { RequestView } from '../../src/request-view.js'
 import { createResolver, defineTokenSource, resolveToken, RESOLVER_DEFAULTS } from '../../src/resolver/index.js'
-import type { ResolvedToken, SourceOutcome } from '../../src/types.js'
+import type { ResolvedToken, SourceOutcome } from '../../src/resolver/source.js'
 
 const JWS_A = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnLWE'
 const JWS_B = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJiIn0.c2lnLWI'

@@ -1,0 +1,22 @@
+/**
+ * `@hivegate/core/internal`: what hivegate's own packages share beyond the public API, kept out of
+ * the main entry so users do not build on it. Today: the option validators, each throwing a
+ * TypeError or RangeError that names the option.
+ */
+export {
+  assertBoolean,
+  assertExclusive,
+  assertFiniteNumber,
+  assertFunction,
+  assertKnownKeys,
+  assertNonNegativeInteger,
+  assertOneOf,
+  assertPlainObject,
+  assertPositiveInteger,
+  assertString,
+  assertStringArray,
+  optionTypeError,
+  withDefaults,
+} from './options.js'
+export { assertOriginRule } from './origin.js'
+export { readyAuthenticator } from './authenticator-options.js'
