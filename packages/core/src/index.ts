@@ -68,7 +68,7 @@ export type { DpopReplayStore, MemoryReplayStore, MemoryReplayStoreOptions } fro
 export { DPOP_DEFAULTS } from './dpop/options.js'
 export type { DpopMode, DpopNonceOptions, DpopOptions } from './dpop/options.js'
 export type { DpopChallenge } from './dpop/challenge.js'
-export { createConnectionRegistry } from './connection-registry.js'
+export { createConnectionRegistry, expiryWait } from './connection-registry.js'
 export type { ConnectionFilter, ConnectionRegistry, ConnectionRegistryOptions, TrackedConnection } from './connection-registry.js'
 export { DEFAULT_COOKIE_NAME } from './resolver/cookie.js'
 export { parseCookies } from './cookie-header.js'

@@ -1,11 +1,11 @@
-import { AuthError, isAuthError, isCompactJws } from '@hivegate/core'
+import { AuthError, expiryWait, isAuthError, isCompactJws } from '@hivegate/core'
 import type { AuthContext, Clock, TimerHandle, Verifier } from '@hivegate/core'
 import type { Socket } from 'socket.io'
 import { CLOSINGS } from './closings.js'
 import type { EventGuard } from './guards.js'
 import type { QuarantineLimits } from './options.js'
 import type { Registry, Tracked } from './registry.js'
-import { AUTH_EVENT, ERROR_EVENT, deadlineOf, failureOf, successOf, type AuthFailure, type AuthSuccess, type Failure } from './wire.js'
+import { AUTH_EVENT, ERROR_EVENT, failureOf, successOf, type AuthFailure, type AuthSuccess, type Failure } from './wire.js'
 
 /** socket.io's per-event middleware callback: `next()` passes the event on, `next(err)` emits 'error' on the socket. */
 export type Next = (err?: Error) => void
@@ -23,8 +23,6 @@ export interface SessionContext {
 
 type Reply = (result: AuthSuccess | AuthFailure) => void
 
-// Node clamps longer timeouts to 1 ms; long-lived tokens re-arm until their deadline is due.
-const MAX_TIMER_MS = 2 ** 31 - 1
 
 function ackOf(args: readonly unknown[]): ((...a: unknown[]) => void) | undefined {
   const last = args[args.length - 1]
@@ -230,11 +228,10 @@ export class SocketSession implements Tracked {
   #armExpiry(): void {
     this.#clock.clearTimeout(this.#timer)
     this.#timer = undefined
-    const deadline = deadlineOf(this.auth)
-    if (deadline === undefined) return
-    const wait = deadline - this.#clock.now()
-    if (wait <= 0) return this.close(new AuthError('token_expired'))
-    this.#timer = this.#clock.setTimeout(() => this.#armExpiry(), Math.min(wait, MAX_TIMER_MS))
+    const wait = expiryWait(this.auth, this.#clock.now())
+    if (wait === undefined) return
+    if (wait === 0) return this.close(new AuthError('token_expired'))
+    this.#timer = this.#clock.setTimeout(() => this.#armExpiry(), wait)
   }
 
   // A method, so that the compiler does not narrow `state` across calls that may close.

@@ -1,4 +1,4 @@
-import { AuthError, isAuthError } from '@hivegate/core'
+import { AuthError, expiryWait, isAuthError } from '@hivegate/core'
 import type { AuthContext, Clock, SourceOutcome, TimerHandle, Verifier } from '@hivegate/core'
 import { CLOSINGS, type Closing } from './close-codes.js'
 import type { QuarantineLimits } from './options.js'
@@ -33,18 +33,6 @@ export interface SessionContext<H> {
   readonly onTrusted: (session: Session<H>) => void
 }
 
-/**
- * When the verifier stops accepting the connection's token: its own `validUntil` (exp and
- * maxTokenAge, each with its clockTolerance), so a socket never outlives what a new verification
- * would allow. A context from a verifier that does not give one falls back to `expiresAt`.
- */
-function deadlineOf(auth: AuthContext | undefined): number | undefined {
-  if (auth === undefined) return undefined
-  return typeof auth.validUntil === 'number' ? auth.validUntil : auth.expiresAt
-}
-
-// Node clamps longer timeouts to 1 ms; long-lived tokens re-arm until their deadline is due.
-const MAX_TIMER_MS = 2 ** 31 - 1
 const NONE: SourceOutcome = Object.freeze({ kind: 'none' })
 
 /**
@@ -219,11 +207,10 @@ export class Session<H> implements Tracked<H> {
   #armExpiry(): void {
     this.#clock.clearTimeout(this.#timer)
     this.#timer = undefined
-    const deadline = deadlineOf(this.auth)
-    if (deadline === undefined) return
-    const wait = deadline - this.#clock.now()
-    if (wait <= 0) return this.close(new AuthError('token_expired'))
-    this.#timer = this.#clock.setTimeout(() => this.#armExpiry(), Math.min(wait, MAX_TIMER_MS))
+    const wait = expiryWait(this.auth, this.#clock.now())
+    if (wait === undefined) return
+    if (wait === 0) return this.close(new AuthError('token_expired'))
+    this.#timer = this.#clock.setTimeout(() => this.#armExpiry(), wait)
   }
 
   // A method, so that the compiler does not narrow `state` across calls that may close.
