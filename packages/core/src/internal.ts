@@ -1,7 +1,7 @@
 /**
  * `@hivegate/core/internal`: what hivegate's own packages share beyond the public API, kept out of
- * the main entry so users do not build on it. Today: the option validators, each throwing a
- * TypeError or RangeError that names the option.
+ * the main entry so users do not build on it: the option validators, each throwing a TypeError
+ * or RangeError that names the option, and the request view the HTTP adapters build.
  */
 export {
   assertBoolean,
@@ -20,3 +20,4 @@ export {
 } from './options.js'
 export { assertOriginRule } from './origin.js'
 export { readyAuthenticator } from './authenticator-options.js'
+export { DeferredRequestView, type DeferredFields } from './request-view.js'
