@@ -1,5 +1,6 @@
-import { AuthError, expiryWait, isAuthError } from '@hivegate/core'
-import type { AuthContext, Clock, SourceOutcome, TimerHandle, Verifier } from '@hivegate/core'
+import { AuthError, isAuthError } from '@hivegate/core'
+import { ConnectionTimer } from '@hivegate/core/internal'
+import type { AuthContext, SourceOutcome, Verifier } from '@hivegate/core'
 import { CLOSINGS, type Closing } from './close-codes.js'
 import type { QuarantineLimits } from './options.js'
 import type { Registry, Tracked } from './registry.js'
@@ -48,22 +49,21 @@ export class Session<H> implements Tracked<H> {
   // The quarantine slot is held until the transport reports the socket gone, not merely closing.
   #slot = false
   #held: Inbound[] = []
-  #timer: TimerHandle | undefined
-  readonly #clock: Clock
+  readonly #timer: ConnectionTimer
 
   constructor(
     readonly handle: H,
     private readonly link: Link,
     private readonly ctx: SessionContext<H>,
   ) {
-    this.#clock = ctx.verifier.clock
+    this.#timer = new ConnectionTimer(ctx.verifier.clock)
   }
 
   /** Starts the quarantine, taking over a slot already reserved in the registry. */
   quarantine(): void {
     this.state = 'quarantined'
     this.#slot = true
-    this.#timer = this.#clock.setTimeout(() => this.close(CLOSINGS.quarantineTimeout), this.ctx.limits.quarantineTimeout)
+    this.#timer.quarantine(this.ctx.limits.quarantineTimeout, () => this.close(CLOSINGS.quarantineTimeout))
   }
 
   /** Trusts the connection at once (credentials at the upgrade). */
@@ -114,7 +114,7 @@ export class Session<H> implements Tracked<H> {
     if (this.state === 'trusted') this.ctx.registry.forget(this)
     this.state = 'closed'
     this.#held = []
-    this.#clock.clearTimeout(this.#timer)
+    this.#timer.clear()
   }
 
   #process(message: Inbound): boolean {
@@ -205,12 +205,7 @@ export class Session<H> implements Tracked<H> {
   }
 
   #armExpiry(): void {
-    this.#clock.clearTimeout(this.#timer)
-    this.#timer = undefined
-    const wait = expiryWait(this.auth, this.#clock.now())
-    if (wait === undefined) return
-    if (wait === 0) return this.close(new AuthError('token_expired'))
-    this.#timer = this.#clock.setTimeout(() => this.#armExpiry(), wait)
+    this.#timer.expireAt(this.auth!, () => this.close(new AuthError('token_expired')))
   }
 
   // A method, so that the compiler does not narrow `state` across calls that may close.
