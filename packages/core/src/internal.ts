@@ -1,7 +1,7 @@
 /**
  * `@hivegate/core/internal`: what hivegate's own packages share beyond the public API, kept out of
  * the main entry so users do not build on it. Today: the option validators, each throwing a
- * TypeError or RangeError that names the option; the quarantine limits and the connection timer
+ * TypeError or RangeError that names the option; the quarantine limits, budget and connection timer
  * that the persistent-connection adapters (ws, raw TCP, socket.io) share.
  */
 export {
@@ -24,3 +24,4 @@ export { readyAuthenticator } from './authenticator-options.js'
 export { QUARANTINE_LIMITS, QUARANTINE_LIMIT_NAMES, resolveQuarantineLimits } from './quarantine/limits.js'
 export type { QuarantineLimits } from './quarantine/limits.js'
 export { ConnectionTimer } from './quarantine/connection-timer.js'
+export { QuarantineBudget } from './quarantine/budget.js'

@@ -1,5 +1,5 @@
 import { AuthError, isAuthError, isCompactJws } from '@hivegate/core'
-import { ConnectionTimer } from '@hivegate/core/internal'
+import { ConnectionTimer, QuarantineBudget } from '@hivegate/core/internal'
 import type { AuthContext, Verifier } from '@hivegate/core'
 import type { Socket } from 'socket.io'
 import { CLOSINGS } from './closings.js'
@@ -38,8 +38,7 @@ function ackOf(args: readonly unknown[]): ((...a: unknown[]) => void) | undefine
 export class SocketSession implements Tracked {
   state: 'new' | 'quarantined' | 'trusted' | 'closed' = 'new'
   auth: AuthContext | undefined
-  #failures = 0
-  #ignored = 0
+  readonly #budget: QuarantineBudget
   #busy = false
   #slot = false
   #held: Array<{ packet: unknown[]; next: Next }> = []
@@ -55,6 +54,7 @@ export class SocketSession implements Tracked {
     handshakeAuth: AuthContext | undefined,
   ) {
     this.#timer = new ConnectionTimer(ctx.verifier.clock)
+    this.#budget = new QuarantineBudget(ctx.limits)
     this.auth = handshakeAuth
     // The slot of a token-less socket was reserved by the middleware; it is held until the socket is gone.
     this.#slot = handshakeAuth === undefined
@@ -85,7 +85,7 @@ export class SocketSession implements Tracked {
     if (this.state === 'closed') return
     if (this.#busy && this.state !== 'trusted') {
       this.#held.push({ packet, next })
-      if (this.#held.length > this.ctx.limits.maxIgnoredMessages) this.close(CLOSINGS.tooManyMessages)
+      if (this.#budget.tooManyHeld(this.#held.length)) this.close(CLOSINGS.tooManyMessages)
       return
     }
     if (packet[0] === AUTH_EVENT) return this.#authEvent(packet.slice(1))
@@ -135,7 +135,7 @@ export class SocketSession implements Tracked {
   }
 
   #ignore(packet: unknown[]): void {
-    if (++this.#ignored > this.ctx.limits.maxIgnoredMessages) return this.close(CLOSINGS.tooManyMessages)
+    if (this.#budget.ignoredMessage()) return this.close(CLOSINGS.tooManyMessages)
     this.#refuse(new AuthError('credentials_required', 'Authenticate with the hivegate:auth event first'), packet, () => {})
   }
 
@@ -211,7 +211,7 @@ export class SocketSession implements Tracked {
     if (this.state === 'closed') return
     reply(failureOf(err))
     if (this.state === 'trusted') return this.close(err)
-    if (++this.#failures >= this.ctx.limits.maxAuthAttempts) this.close(CLOSINGS.tooManyAttempts)
+    if (this.#budget.failedAttempt()) this.close(CLOSINGS.tooManyAttempts)
   }
 
   #promote(auth: AuthContext): void {

@@ -1,5 +1,5 @@
 import { AuthError, isAuthError } from '@hivegate/core'
-import { ConnectionTimer } from '@hivegate/core/internal'
+import { ConnectionTimer, QuarantineBudget } from '@hivegate/core/internal'
 import type { AuthContext, SourceOutcome, Verifier } from '@hivegate/core'
 import { CLOSINGS, type Closing } from './close-codes.js'
 import type { QuarantineLimits } from './options.js'
@@ -43,8 +43,7 @@ const NONE: SourceOutcome = Object.freeze({ kind: 'none' })
 export class Session<H> implements Tracked<H> {
   state: 'new' | 'quarantined' | 'trusted' | 'closed' = 'new'
   auth: AuthContext | undefined
-  #failures = 0
-  #ignored = 0
+  readonly #budget: QuarantineBudget
   #busy = false
   // The quarantine slot is held until the transport reports the socket gone, not merely closing.
   #slot = false
@@ -57,6 +56,7 @@ export class Session<H> implements Tracked<H> {
     private readonly ctx: SessionContext<H>,
   ) {
     this.#timer = new ConnectionTimer(ctx.verifier.clock)
+    this.#budget = new QuarantineBudget(ctx.limits)
   }
 
   /** Starts the quarantine, taking over a slot already reserved in the registry. */
@@ -76,7 +76,7 @@ export class Session<H> implements Tracked<H> {
     if (this.state === 'closed') return true
     if (this.#busy) {
       this.#held.push(message)
-      if (this.state !== 'trusted' && this.#held.length > this.ctx.limits.maxIgnoredMessages) {
+      if (this.state !== 'trusted' && this.#budget.tooManyHeld(this.#held.length)) {
         this.close(CLOSINGS.tooManyMessages)
       }
       return true
@@ -86,7 +86,7 @@ export class Session<H> implements Tracked<H> {
 
   /** A ping or pong frame: in quarantine it counts as an ignored message, since each one costs a reply. */
   control(): void {
-    if (this.state === 'quarantined' && ++this.#ignored > this.ctx.limits.maxIgnoredMessages) {
+    if (this.state === 'quarantined' && this.#budget.ignoredMessage()) {
       this.close(CLOSINGS.tooManyMessages)
     }
   }
@@ -133,7 +133,7 @@ export class Session<H> implements Tracked<H> {
     }
     const outcome = message.text === undefined ? NONE : this.#parse(message.text)
     if (outcome.kind === 'none') {
-      if (++this.#ignored > limits.maxIgnoredMessages) this.close(CLOSINGS.tooManyMessages)
+      if (this.#budget.ignoredMessage()) this.close(CLOSINGS.tooManyMessages)
       return true
     }
     this.#verify(outcome)
@@ -190,7 +190,7 @@ export class Session<H> implements Tracked<H> {
     if (this.state === 'closed') return
     this.link.send(this.ctx.protocol.failure(err))
     if (this.state === 'trusted') return this.close(err)
-    if (++this.#failures >= this.ctx.limits.maxAuthAttempts) this.close(CLOSINGS.tooManyAttempts)
+    if (this.#budget.failedAttempt()) this.close(CLOSINGS.tooManyAttempts)
   }
 
   #promote(auth: AuthContext): void {
