@@ -4,6 +4,7 @@ import type { Request, Response } from 'express'
 import { hivegate } from '@hivegate/express'
 import { expectRefusal, suiteFixture, type SuiteFixture } from '../../../test/helpers/http-adapter-suite.js'
 import { EXPRESS_HOSTS } from './express-hosts.js'
+import { countPeerReads } from '../../../test/helpers/peer-reads.js'
 
 const whoami = (req: Request, res: Response) => {
   res.json({ source: req.auth?.source })
@@ -52,6 +53,25 @@ for (const [name, express] of EXPRESS_HOSTS) {
       app.use(hivegate(f.options()))
       app.get('/whoami', whoami)
       expectRefusal(await request(app).get('/whoami'), 400, 'invalid_request', 'invalid_request')
+    })
+
+    it('reads the socket peer only when the failure throttle needs it', async () => {
+      const peer = { reads: 0 }
+      const appWith = (extra: Record<string, unknown>) => {
+        const app = express()
+        app.use((req, _res, next) => {
+          countPeerReads(req.socket, peer)
+          next()
+        })
+        app.use(hivegate(f.options(extra)))
+        app.get('/whoami', whoami)
+        return app
+      }
+      const token = await f.token()
+      expect((await request(appWith({})).get('/whoami').set('Authorization', `Bearer ${token}`)).status).to.equal(200)
+      expect(peer.reads).to.equal(0)
+      expectRefusal(await request(appWith({ throttle: {} })).get('/whoami').set('Authorization', `Bearer ${token}x`), 401, 'invalid_token', 'invalid_token')
+      expect(peer.reads).to.be.greaterThan(0)
     })
   })
 }
