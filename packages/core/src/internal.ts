@@ -19,5 +19,6 @@ export {
   withDefaults,
 } from './options.js'
 export { assertOriginRule } from './origin.js'
+export { MAX_CLOCK_TOLERANCE, MAX_TOKEN_LENGTH_LIMIT } from './verifier-options.js'
 export { readyAuthenticator } from './authenticator-options.js'
 export { DeferredRequestView, type DeferredFields } from './request-view.js'
