@@ -1,7 +1,9 @@
 /**
  * `@hivegate/core/internal`: what hivegate's own packages share beyond the public API, kept out of
  * the main entry so users do not build on it: the option validators, each throwing a TypeError
- * or RangeError that names the option, and the request view the HTTP adapters build.
+ * or RangeError that names the option; the request view the HTTP adapters build; and the
+ * quarantine limits, budget and connection timer the persistent-connection adapters (ws, raw TCP,
+ * socket.io) share.
  */
 export {
   assertBoolean,
@@ -22,3 +24,7 @@ export { assertOriginRule } from './origin.js'
 export { MAX_CLOCK_TOLERANCE, MAX_TOKEN_LENGTH_LIMIT } from './verifier-options.js'
 export { readyAuthenticator } from './authenticator-options.js'
 export { DeferredRequestView, type DeferredFields } from './request-view.js'
+export { QUARANTINE_LIMITS, QUARANTINE_LIMIT_NAMES, resolveQuarantineLimits } from './quarantine/limits.js'
+export type { QuarantineLimits } from './quarantine/limits.js'
+export { ConnectionTimer } from './quarantine/connection-timer.js'
+export { QuarantineBudget } from './quarantine/budget.js'
