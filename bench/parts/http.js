@@ -76,13 +76,20 @@ async function startServers(log, hivegateReady, pinning) {
   // BENCH_HTTP_KINDS=express-bare,express-hg narrows a development run; bare servers and the floor are always kept.
   const only = process.env.BENCH_HTTP_KINDS?.split(',')
   if (only) plans.splice(0, plans.length, ...plans.filter((p) => p.kind.endsWith('-bare') || p.kind.endsWith('-floor') || only.includes(p.kind)))
-  for (const plan of plans) {
-    plan.handle = startChild(SERVER, [], { cpu: pinning.on ? pinning.serverCpu : undefined })
-    const reply = await plan.handle.request({ cmd: 'start', kind: plan.kind, key: plan.alg ? exportKey(keys[plan.alg]) : undefined })
-    if (reply.error) throw new Error(`${plan.label}: ${reply.error}`)
-    plan.port = reply.port
-    if (!plan.token) plan.token = token
-    await checkEnforced(plan)
+  // The caller only learns of the servers once all are up: on any failure, stop the ones already started here.
+  let started = false
+  try {
+    for (const plan of plans) {
+      plan.handle = startChild(SERVER, [], { cpu: pinning.on ? pinning.serverCpu : undefined })
+      const reply = await plan.handle.request({ cmd: 'start', kind: plan.kind, key: plan.alg ? exportKey(keys[plan.alg]) : undefined })
+      if (reply.error) throw new Error(`${plan.label}: ${reply.error}`)
+      plan.port = reply.port
+      if (!plan.token) plan.token = token
+      await checkEnforced(plan)
+    }
+    started = true
+  } finally {
+    if (!started) await Promise.all(plans.filter((p) => p.handle).map((p) => p.handle.stop()))
   }
   log(`http: ${plans.length} servers started`)
   return plans

@@ -1,12 +1,9 @@
 // Issue 12: three `hivegate serve` processes sharing one access registry on a real redis-server.
 import { expect } from 'chai'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import request from 'supertest'
 import { startEchoUpstream, type EchoUpstream } from '../helpers/gateway-kit.js'
-import { startRedis, type RedisServer } from '../helpers/redis-server.js'
-import { startServe, type ServeProcess } from '../helpers/serve-process.js'
+import type { RedisServer } from '../helpers/redis-server.js'
+import { serveSuite, type ServeProcess, type ServeSuite } from '../helpers/serve-process.js'
 import { startTcpCut, type TcpCut } from '../helpers/tcp-cut.js'
 import { connect, wsUrl, type TestSocket } from '../helpers/ws-client.js'
 import { runCli } from '../../packages/cli/test/run-cli.js'
@@ -44,7 +41,7 @@ async function trustedSocket(s: ServeProcess, token: string): Promise<TestSocket
 
 describe('three gateways on one Redis access registry (issue 12)', function () {
   this.timeout(60_000)
-  let dir: string
+  let suite: ServeSuite
   let redis: RedisServer
   let cut: TcpCut
   let upstream: EchoUpstream
@@ -73,38 +70,33 @@ describe('three gateways on one Redis access registry (issue 12)', function () {
   }
 
   before(async function () {
-    dir = mkdtempSync(join(tmpdir(), 'hivegate-cluster-'))
-    redis = await startRedis(this, { persistDir: dir })
+    suite = serveSuite('cluster')
+    redis = await suite.redis(this, { persist: true })
     cut = await startTcpCut(redis.port)
     upstream = await startEchoUpstream()
-    const config = (name: string, port: number, extra = ''): string => {
-      const file = join(dir, `${name}.yml`)
-      writeFileSync(file, `upstream: { target: "${upstream.url}" }
+    const config = (name: string, port: number, extra = ''): string =>
+      suite.config(name, `upstream: { target: "${upstream.url}" }
 auth:
   issuer: platform.test
 access:
   store: redis://127.0.0.1:${port}/0
   operatorKey: { env: HG_OPERATOR_KEY }
 ${extra}`)
-      return file
-    }
     direct = config('direct', redis.port)
     // Gateway C reaches Redis through a relay the test can cut.
     throughCut = config('cut', cut.port)
     failClosed = config('fail-closed', cut.port, '  startup: fail-closed\n')
     await cli(direct, 'access', 'init')
     admin = JSON.parse(await cli(direct, 'access', 'token', 'create', '--name', 'ops', '--sub', 'ops', '--per', '{"hivegate":{"access/*":"CRUD"}}', '--json')).value
-    ;[gateways.a, gateways.b, gateways.c] = await Promise.all([startServe(direct, ENV), startServe(direct, ENV), startServe(throughCut, ENV)])
+    ;[gateways.a, gateways.b, gateways.c] = await Promise.all([suite.serve(direct, ENV), suite.serve(direct, ENV), suite.serve(throughCut, ENV)])
   })
   afterEach(async () => {
     await Promise.all(sockets.splice(0).map((s) => s.close()))
   })
   after(async () => {
-    await Promise.all(Object.values(gateways).map((g) => g?.stop('SIGKILL')))
+    await suite?.close()
     await cut?.close()
     await upstream?.close()
-    await redis?.stop()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('a revocation on A is refused by B and C, and closes their WebSockets', async () => {
@@ -176,7 +168,7 @@ ${extra}`)
     await until('B accepts the token', async () => (await status(gateways.b, token.value)) === 200)
     await gateways.b.stop('SIGKILL')
     await adminApi(gateways.a, `tokens/${token.id}/revoke`).expect(200)
-    gateways.b = await startServe(direct, ENV)
+    gateways.b = await suite.serve(direct, ENV)
     const refused = await request(gateways.b.url).get('/things').set('Authorization', `Bearer ${token.value}`).expect(401)
     expect(refused.body.error).to.equal('token_revoked')
     expect((await health(gateways.b)).access.version).to.equal((await health(gateways.a)).access.version)
@@ -185,7 +177,7 @@ ${extra}`)
   it('startup fail-closed: listens with Redis out of reach, refusing static tokens until the state is loaded', async () => {
     const token = await newToken('fail-closed')
     cut.cut()
-    const d = await startServe(failClosed, ENV)
+    const d = await suite.serve(failClosed, ENV)
     try {
       const early = await request(d.url).get('/hivegate/health').expect(503)
       expect(early.body.access).to.include({ loaded: false, ok: false })

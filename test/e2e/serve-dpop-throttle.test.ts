@@ -1,13 +1,10 @@
 // `hivegate serve` with auth.dpop and auth.throttle from hivegate.yml, as real processes: alone
 // (in-memory stores) and as two gateways on one real redis-server (shared stores).
 import { expect } from 'chai'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { dpopKey, proof, type DpopKey } from '../helpers/dpop.js'
 import { startEchoUpstream, type EchoUpstream } from '../helpers/gateway-kit.js'
-import { startRedis, type RedisServer } from '../helpers/redis-server.js'
-import { startServe, type ServeProcess } from '../helpers/serve-process.js'
+import type { RedisServer } from '../helpers/redis-server.js'
+import { serveSuite, type ServeProcess, type ServeSuite } from '../helpers/serve-process.js'
 import { mint, TEST_ISSUER } from '../helpers/tokens.js'
 import { runCli } from '../../packages/cli/test/run-cli.js'
 
@@ -32,37 +29,28 @@ async function get(s: ServeProcess, headers: Record<string, string>): Promise<An
 
 describe('hivegate serve: auth.dpop and auth.throttle', function () {
   this.timeout(60_000)
-  let dir: string
+  let suite: ServeSuite
   let upstream: EchoUpstream
   let key: DpopKey
   let token: string
-  const running: ServeProcess[] = []
 
-  const config = (name: string, text: string): string => {
-    const file = join(dir, `${name}.yml`)
-    writeFileSync(file, `upstream: { target: "${upstream.url}" }\nauth:\n  issuer: ${TEST_ISSUER}\n  secrets: { kid-1: { env: HG_SECRET } }\n${text}`)
-    return file
-  }
-  const serve = async (file: string): Promise<ServeProcess> => {
-    const s = await startServe(file, ENV)
-    running.push(s)
-    return s
-  }
+  const config = (name: string, text: string): string =>
+    suite.config(name, `upstream: { target: "${upstream.url}" }\nauth:\n  issuer: ${TEST_ISSUER}\n  secrets: { kid-1: { env: HG_SECRET } }\n${text}`)
+  const serve = (file: string): Promise<ServeProcess> => suite.serve(file, ENV)
   const dpopHeaders = async (htu: string, nonce?: string): Promise<Record<string, string>> => ({
     authorization: `DPoP ${token}`,
     dpop: await proof(key, { htm: 'GET', htu, token, ...(nonce !== undefined && { nonce }) }),
   })
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hivegate-serve-dpop-'))
+    suite = serveSuite('serve-dpop')
     upstream = await startEchoUpstream()
     key = await dpopKey('ES256')
     token = await mint({ key: Buffer.from(SECRET), claims: { aud: undefined, cnf: { jkt: key.jkt } } })
   })
   after(async () => {
-    await Promise.all(running.map((s) => s.stop('SIGKILL')))
+    await suite?.close()
     await upstream?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   describe('one gateway, in-memory stores', () => {
@@ -104,7 +92,7 @@ describe('hivegate serve: auth.dpop and auth.throttle', function () {
     let throttleB: ServeProcess
 
     before(async function () {
-      redis = await startRedis(this)
+      redis = await suite.redis(this)
       const access = `access:\n  store: ${redis.url}\n  operatorKey: { env: HG_OPERATOR_KEY }\n`
       const dpop = config('dpop', `  dpop:\n    mode: required\n    requestUrl: ${PUBLIC_URL}\n    nonce: { secret: { env: HG_DPOP_NONCE }, rotation: 5m }\n${access}`)
       // Failures on the DPoP gateways would count too: the throttle gateways are a pair of their own.
@@ -113,10 +101,6 @@ describe('hivegate serve: auth.dpop and auth.throttle', function () {
       expect(init.code, init.stderr).to.equal(0)
       ;[dpopA, dpopB, throttleA, throttleB] = await Promise.all([serve(dpop), serve(dpop), serve(throttle), serve(throttle)])
     })
-    after(async () => {
-      await redis?.stop()
-    })
-
     it('a proof used on gateway A is refused on gateway B', async () => {
       const htu = `${PUBLIC_URL}/things`
       // Nonces derive from the shared secret: one handed out by A is accepted by B.

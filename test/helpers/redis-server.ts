@@ -14,6 +14,10 @@ export interface RedisServer {
   /** Starts it again on the same port: empty, or with its data when started with `persistDir`. */
   restart(): Promise<void>
   stop(): Promise<void>
+  /** Freezes the process (SIGSTOP): connections stay open but nothing answers, as a hung server. */
+  pause(): void
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void
 }
 
 async function freePort(): Promise<number> {
@@ -69,5 +73,7 @@ export async function startRedis(context: Mocha.Context, options: { persistDir?:
       child = await launch(port, options.persistDir)
     },
     stop: () => killed(child),
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
   }
 }

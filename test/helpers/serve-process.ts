@@ -1,6 +1,10 @@
 // `hivegate serve` as a real process, as an operator runs it; started and stopped by the test.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startRedis, type RedisServer } from './redis-server.js'
 
 export const HIVEGATE_BIN = fileURLToPath(new URL('../../packages/cli/bin/hivegate.js', import.meta.url))
 
@@ -38,4 +42,53 @@ export function startServe(config: string, env: Record<string, string> = {}): Pr
     child.stdout!.on('data', onData)
     void exited.then((code) => reject(new Error(`hivegate serve exited with ${code} before listening: ${out}`)))
   })
+}
+
+/** A suite's `hivegate serve` processes, their config files and Redis, all stopped by {@link ServeSuite.close}. */
+export interface ServeSuite {
+  /** The suite's temporary directory (config files, Redis data). */
+  readonly dir: string
+  /** Writes `<name>.yml` in {@link dir} and returns its path. */
+  config(name: string, text: string): string
+  /** Starts redis-server for the suite (skips it without the binary); call from `before` with mocha's `this`. */
+  redis(context: Mocha.Context, options?: { persist?: boolean }): Promise<RedisServer>
+  /** Starts `hivegate serve` on `config`; it is killed by {@link close} unless stopped before. */
+  serve(config: string, env?: Record<string, string>): Promise<ServeProcess>
+  /** Kills every `hivegate serve` started so far (e.g. from `afterEach`). */
+  killServes(): Promise<void>
+  /** Kills every process started, stops Redis and removes the directory: call from `after`. */
+  close(): Promise<void>
+}
+
+/** The start and stop of a suite of `hivegate serve` processes, in one place. */
+export function serveSuite(name: string): ServeSuite {
+  const dir = mkdtempSync(join(tmpdir(), `hivegate-${name}-`))
+  const running: ServeProcess[] = []
+  const servers: RedisServer[] = []
+  return {
+    dir,
+    config(file, text) {
+      const path = join(dir, `${file}.yml`)
+      writeFileSync(path, text)
+      return path
+    },
+    async redis(context, options = {}) {
+      const server = await startRedis(context, options.persist === true ? { persistDir: dir } : {})
+      servers.push(server)
+      return server
+    },
+    async serve(config, env = {}) {
+      const started = await startServe(config, env)
+      running.push(started)
+      return started
+    },
+    async killServes() {
+      await Promise.all(running.splice(0).map((s) => s.stop('SIGKILL')))
+    },
+    async close() {
+      await this.killServes()
+      await Promise.all(servers.splice(0).map((s) => s.stop()))
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
 }

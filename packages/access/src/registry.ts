@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { createRevocationList, createSigner, systemClock, type Claims, type Clock, type KeyLookup, type RevocationList } from '@hivegate/core'
+import { createRevocationList, createSigner, systemClock, type Claims, type Clock, type KeyLookup, type RevocationList, type TimerHandle } from '@hivegate/core'
 import { assertPositiveInteger } from '@hivegate/core/internal'
 import { AccessError, invalid } from './errors.js'
 import { createOperatorKey } from './operator-key.js'
@@ -37,6 +37,11 @@ export interface AccessRegistryOptions {
   startup?: 'wait' | 'fail-closed'
   /** How often last-used times are written, ms. Default 60,000: at most once a minute per token. */
   usageInterval?: number
+  /**
+   * Longest wait for one read of the store, ms (on `clock`). Default 10,000. A read that takes longer
+   * fails (`access_refresh_failed`, `health().lastError`), the last state keeps serving, and it is retried.
+   */
+  refreshTimeout?: number
   clock?: Clock
   onEvent?: (event: AccessEvent) => void
 }
@@ -83,7 +88,11 @@ export interface AccessRegistry {
   closeConnections(selector: unknown, actor: string): Promise<ConnectionSelector>
   /** Called with each close request as it arrives from the store; returns the unsubscribe. */
   onCloseConnections(listener: (selector: ConnectionSelector) => void): () => void
-  /** Reads the store now (it is also read after every change another process commits). */
+  /**
+   * Reads the store now (it is also read after every change another process commits). Settles
+   * within `refreshTimeout`; a failed read keeps the last state, is reported through `onEvent` and
+   * `health()`, and is retried.
+   */
   refresh(): Promise<void>
   /** Writes pending last-used times now. */
   flushUsage(): Promise<void>
@@ -121,6 +130,8 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
   const clock = options.clock ?? systemClock
   const usageInterval = options.usageInterval ?? 60_000
   assertPositiveInteger('usageInterval', usageInterval)
+  const refreshTimeout = options.refreshTimeout ?? 10_000
+  assertPositiveInteger('refreshTimeout', refreshTimeout)
   const startup = options.startup ?? 'wait'
   if (startup !== 'wait' && startup !== 'fail-closed') throw new TypeError('"startup" must be "wait" or "fail-closed"')
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError('"onEvent" must be a function')
@@ -188,12 +199,28 @@ export async function createAccessRegistry(options: AccessRegistryOptions): Prom
   let retryTimer: NodeJS.Timeout | undefined
   let closed = false
 
-  async function read(): Promise<void> {
+  async function fetchState(): Promise<AccessState> {
     if (!keyChecked) {
       await store.checkOperatorKey(operatorKey.check)
       keyChecked = true
     }
-    serve(await store.load())
+    return store.load()
+  }
+  // A store that accepts the call but never answers (a hung server, a silent network) must not hold
+  // every later refresh behind this one: past refreshTimeout the read fails and its late answer is dropped.
+  async function read(): Promise<void> {
+    let timer: TimerHandle | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = clock.setTimeout(
+        () => reject(new AccessError('store_unavailable', `the access store ${store.description} did not answer within ${refreshTimeout} ms`)),
+        refreshTimeout,
+      )
+    })
+    try {
+      serve(await Promise.race([fetchState(), timeout]))
+    } finally {
+      clock.clearTimeout(timer!)
+    }
     loaded = true
     lastError = undefined
     failures = 0

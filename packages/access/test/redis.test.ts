@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import { createManualClock, type ManualClock } from '@hivegate/core'
 import { createAccessRegistry, createRedisStore, AccessError, type AccessEvent, type AccessRegistry, type RedisAccessStore } from '@hivegate/access'
 import { startRedis, type RedisServer } from '../../../test/helpers/redis-server.js'
 import { startTcpCut, type TcpCut } from '../../../test/helpers/tcp-cut.js'
@@ -15,12 +16,14 @@ interface Instance {
 
 let prefixes = 0
 
-async function instance(url: string, prefix: string, options: { create?: boolean } = {}): Promise<Instance> {
+async function instance(url: string, prefix: string, options: { create?: boolean; clock?: ManualClock; refreshTimeout?: number } = {}): Promise<Instance> {
   const store = createRedisStore(url, { prefix, create: options.create ?? false, maxReconnectDelay: 50 })
   const events: AccessEvent[] = []
   const waiting: Array<[string, (e: AccessEvent) => void]> = []
   const registry = await createAccessRegistry({
     store, operatorKey: OPERATOR_KEY, issuer: ISSUER,
+    ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.refreshTimeout !== undefined && { refreshTimeout: options.refreshTimeout }),
     onEvent: (event) => {
       events.push(event)
       for (const entry of [...waiting]) if (entry[0] === event.type) waiting.splice(waiting.indexOf(entry), 1), entry[1](event)
@@ -43,7 +46,7 @@ describe('access store on Redis', function () {
   this.timeout(20_000)
   let redis: RedisServer
   const open: Instance[] = []
-  const start = async (url: string, prefix: string, options?: { create?: boolean }): Promise<Instance> => {
+  const start = async (url: string, prefix: string, options?: Parameters<typeof instance>[2]): Promise<Instance> => {
     const made = await instance(url, prefix, options)
     open.push(made)
     return made
@@ -149,6 +152,44 @@ describe('access store on Redis', function () {
     } finally {
       await relay.close()
     }
+  })
+
+  it('bounds a refresh against a hung Redis: it settles after refreshTimeout, revoked tokens stay refused, the next refresh retries', async () => {
+    const prefix = `t${prefixes++}:`
+    const clock = createManualClock(Date.parse('2030-01-01'))
+    const a = await start(redis.url, prefix, { create: true, clock, refreshTimeout: 2000 })
+    await a.registry.createSecret({}, 'test')
+    const kept = await a.registry.createToken({ name: 'kept' }, 'test')
+    const gone = await a.registry.createToken({ name: 'gone' }, 'test')
+    await a.registry.revokeToken(gone.record.id, 'test')
+    const servedVersion = a.registry.version
+    redis.pause()
+    try {
+      let settled = false
+      const failed = a.next('access_refresh_failed')
+      const refreshing = a.registry.refresh().then(() => (settled = true))
+      const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+      await flush()
+      expect(settled, 'waits while within refreshTimeout').to.equal(false)
+      // At most two reads: one a change notification may have started, then the caller's own.
+      for (let i = 0; i < 2 && !settled; i++) {
+        clock.advance(2000)
+        await flush()
+      }
+      expect(settled, 'settled within two refreshTimeouts on the clock').to.equal(true)
+      await refreshing
+      expect((await failed as { reason: string }).reason).to.match(/did not answer within 2000 ms/)
+      expect(a.registry.health()).to.include({ ok: false, loaded: true, version: servedVersion })
+      expect(a.registry.health().lastError).to.match(/did not answer within 2000 ms/)
+      expect(a.registry.isRevoked({ jti: gone.record.id }), 'a storage fault never means "nothing is revoked"').to.equal(true)
+      expect(a.registry.revocations.has(gone.record.id)).to.equal(true)
+      expect(a.registry.isRevoked({ jti: kept.record.id })).to.equal(false)
+    } finally {
+      redis.resume()
+    }
+    await a.registry.refresh()
+    expect(a.registry.health()).to.include({ ok: true, version: servedVersion })
+    expect(a.registry.isRevoked({ jti: gone.record.id })).to.equal(true)
   })
 
   it('detects a Redis restart that lost the data and keeps every revocation it knew', async () => {

@@ -1,36 +1,27 @@
 import { expect } from 'chai'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import request from 'supertest'
 import { startEchoUpstream, type EchoUpstream } from '../../../test/helpers/gateway-kit.js'
-import { startServe, type ServeProcess } from '../../../test/helpers/serve-process.js'
+import { serveSuite, type ServeProcess, type ServeSuite } from '../../../test/helpers/serve-process.js'
 import { connect, refusal, wsUrl } from '../../../test/helpers/ws-client.js'
 import { runCli } from './run-cli.js'
 
 // Real processes throughout: the CLI beside `hivegate serve` on one SQLite file.
 describe('hivegate access with hivegate serve (spawned)', function () {
   this.timeout(30_000)
-  let dir: string
+  let suite: ServeSuite
   let config: string
   let upstream: EchoUpstream
-  const serving: ServeProcess[] = []
   const cli = async (...args: string[]): Promise<string> => {
     const r = await runCli([...args, '--config', config])
     expect(r.code, r.stderr).to.equal(0)
     return r.stdout
   }
-  const serve = async (): Promise<ServeProcess> => {
-    const s = await startServe(config)
-    serving.push(s)
-    return s
-  }
+  const serve = (): Promise<ServeProcess> => suite.serve(config)
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hivegate-access-serve-'))
+    suite = serveSuite('access-serve')
     upstream = await startEchoUpstream()
-    config = join(dir, 'hivegate.yml')
-    writeFileSync(config, `upstream: { target: "${upstream.url}" }
+    config = suite.config('hivegate', `upstream: { target: "${upstream.url}" }
 auth:
   issuer: platform.test
 access:
@@ -40,11 +31,11 @@ access:
     await cli('access', 'init')
   })
   afterEach(async () => {
-    await Promise.all(serving.splice(0).map((s) => s.stop('SIGKILL')))
+    await suite.killServes()
   })
   after(async () => {
     await upstream.close()
-    rmSync(dir, { recursive: true, force: true })
+    await suite?.close()
   })
 
   it('a token created by the CLI is accepted; revoked by the CLI it is refused, its WebSocket closed, and that survives a restart', async () => {

@@ -21,6 +21,7 @@ export {
   withDefaults,
 } from './options.js'
 export { assertOriginRule } from './origin.js'
+export { MAX_CLOCK_TOLERANCE, MAX_TOKEN_LENGTH_LIMIT } from './verifier-options.js'
 export { readyAuthenticator } from './authenticator-options.js'
 export { DeferredRequestView, type DeferredFields } from './request-view.js'
 export { QUARANTINE_LIMITS, QUARANTINE_LIMIT_NAMES, resolveQuarantineLimits } from './quarantine/limits.js'

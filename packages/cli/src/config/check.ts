@@ -1,4 +1,5 @@
 import { parseDuration } from '@hivegate/core'
+import { CONFIG_CAPS, type CappedKey } from './caps.js'
 
 /** A key path in the config document, e.g. `['routes', 0, 'path']`. */
 export type ConfigPath = readonly (string | number)[]
@@ -84,6 +85,26 @@ export function durationSeconds(value: unknown, path: ConfigPath): number | unde
   } catch {
     fail(path, "must be a duration such as '30s', '15m', '1h' or a number of seconds")
   }
+}
+
+function capOf(path: ConfigPath): number {
+  return CONFIG_CAPS[pathText(path) as CappedKey]
+}
+
+/** A positive integer up to the key's entry in {@link CONFIG_CAPS}, or absent. */
+export function cappedInteger(value: unknown, path: ConfigPath): number | undefined {
+  const n = positiveInteger(value, path)
+  const max = capOf(path)
+  if (n !== undefined && n > max) fail(path, `must be a positive integer up to ${max}`)
+  return n
+}
+
+/** A duration (in seconds) up to the key's entry in {@link CONFIG_CAPS}, or absent. */
+export function cappedSeconds(value: unknown, path: ConfigPath): number | undefined {
+  const s = durationSeconds(value, path)
+  const max = capOf(path)
+  if (s !== undefined && s > max) fail(path, `must be at most ${max}s`)
+  return s
 }
 
 export { fail }

@@ -1,5 +1,5 @@
 import { ALGORITHMS, type DpopOptions } from '@hivegate/core'
-import { durationSeconds, fail, mapping, positiveInteger, string, stringList, type ConfigPath } from './check.js'
+import { cappedInteger, cappedSeconds, durationSeconds, fail, mapping, string, stringList, type ConfigPath } from './check.js'
 import { secretValue, type ConfigEnvironment } from './secrets.js'
 
 const DPOP_KEYS = ['mode', 'algorithms', 'maxProofAge', 'clockTolerance', 'maxProofLength', 'maxReplayEntries', 'nonce', 'requestUrl']
@@ -26,7 +26,7 @@ function nonce(value: unknown, path: ConfigPath, where: ConfigEnvironment): Dpop
     if (Buffer.byteLength(secret, 'utf8') < MIN_NONCE_SECRET_BYTES) fail([...path, 'secret'], `must be at least ${MIN_NONCE_SECRET_BYTES} bytes`)
     out.secret = secret
   }
-  const rotation = durationSeconds(raw.rotation, [...path, 'rotation'])
+  const rotation = cappedSeconds(raw.rotation, [...path, 'rotation'])
   if (rotation === 0) fail([...path, 'rotation'], 'must be more than 0')
   if (rotation !== undefined) out.rotation = rotation
   return out
@@ -77,8 +77,8 @@ export function dpopOptions(value: unknown, where: ConfigEnvironment): DpopOptio
   }
   set('maxProofAge', seconds(raw.maxProofAge, at('maxProofAge'), 1))
   set('clockTolerance', seconds(raw.clockTolerance, at('clockTolerance'), 0))
-  set('maxProofLength', positiveInteger(raw.maxProofLength, at('maxProofLength')))
-  set('maxReplayEntries', positiveInteger(raw.maxReplayEntries, at('maxReplayEntries')))
+  set('maxProofLength', cappedInteger(raw.maxProofLength, at('maxProofLength')))
+  set('maxReplayEntries', cappedInteger(raw.maxReplayEntries, at('maxReplayEntries')))
   set('nonce', nonce(raw.nonce, at('nonce'), where))
   set('requestUrl', requestUrl(raw.requestUrl, at('requestUrl')))
   return out

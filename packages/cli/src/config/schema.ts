@@ -1,7 +1,7 @@
 import type { AuthenticatorOptions, BuiltInSourceName, KeySetOptions } from '@hivegate/core'
 import type { GatewayOptions, RouteRule } from '@hivegate/proxy'
 import {
-  boolean, durationSeconds, fail, mapping, optionalString, port, positiveInteger, string, stringList, stringOrList, type ConfigPath,
+  boolean, cappedInteger, cappedSeconds, durationSeconds, fail, mapping, optionalString, port, string, stringList, stringOrList, type ConfigPath,
 } from './check.js'
 import { byKid, configFile, secretValue, type ConfigEnvironment } from './secrets.js'
 import { toAccessConfig, type AccessConfig } from './access-schema.js'
@@ -61,11 +61,11 @@ function throttle(value: unknown): AuthenticatorOptions['throttle'] {
   if (value === false) return false
   const raw = mapping(value, path, ['maxFailures', 'window', 'trustProxy', 'maxKeys'])
   const out: NonNullable<Exclude<AuthenticatorOptions['throttle'], false>> = {}
-  const maxFailures = positiveInteger(raw.maxFailures, [...path, 'maxFailures'])
+  const maxFailures = cappedInteger(raw.maxFailures, [...path, 'maxFailures'])
   if (maxFailures !== undefined) out.maxFailures = maxFailures
-  const window = durationSeconds(raw.window, [...path, 'window'])
+  const window = cappedSeconds(raw.window, [...path, 'window'])
   if (window !== undefined) out.window = window
-  const maxKeys = positiveInteger(raw.maxKeys, [...path, 'maxKeys'])
+  const maxKeys = cappedInteger(raw.maxKeys, [...path, 'maxKeys'])
   if (maxKeys !== undefined) out.maxKeys = maxKeys
   if (raw.trustProxy !== undefined) {
     if (typeof raw.trustProxy !== 'boolean' && !(Number.isSafeInteger(raw.trustProxy) && (raw.trustProxy as number) >= 0)) {
@@ -104,9 +104,9 @@ function authOptions(value: unknown, where: ConfigEnvironment, registry: boolean
   set('cookieName', optionalString(auth.cookieName, ['auth', 'cookieName']))
   set('sources', sources as BuiltInSourceName[] | undefined)
   set('requiredClaims', stringList(auth.requiredClaims, ['auth', 'requiredClaims']))
-  set('clockTolerance', durationSeconds(auth.clockTolerance, ['auth', 'clockTolerance']))
+  set('clockTolerance', cappedSeconds(auth.clockTolerance, ['auth', 'clockTolerance']))
   set('maxTokenAge', durationSeconds(auth.maxTokenAge, ['auth', 'maxTokenAge']))
-  set('maxTokenLength', positiveInteger(auth.maxTokenLength, ['auth', 'maxTokenLength']))
+  set('maxTokenLength', cappedInteger(auth.maxTokenLength, ['auth', 'maxTokenLength']))
   set('allowedOrigins', stringList(auth.allowedOrigins, ['auth', 'allowedOrigins']))
   set('realm', optionalString(auth.realm, ['auth', 'realm']))
   set('throttle', throttle(auth.throttle))
@@ -149,7 +149,7 @@ function routes(value: unknown): RouteRule[] | undefined {
 }
 
 function ms(value: unknown, path: ConfigPath): number | undefined {
-  const seconds = durationSeconds(value, path)
+  const seconds = cappedSeconds(value, path)
   if (seconds === 0) fail(path, 'must be more than 0')
   return seconds === undefined ? undefined : seconds * 1000
 }
@@ -207,21 +207,21 @@ export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConf
     const at = (k: string): ConfigPath => ['limits', k]
     const limits: NonNullable<GatewayOptions['limits']> = {}
     const put = (key: keyof typeof limits, v: number | undefined): void => { if (v !== undefined) limits[key] = v }
-    put('maxHeaderSize', positiveInteger(l.maxHeaderSize, at('maxHeaderSize')))
+    put('maxHeaderSize', cappedInteger(l.maxHeaderSize, at('maxHeaderSize')))
     put('headersTimeout', ms(l.headersTimeout, at('headersTimeout')))
     put('requestTimeout', ms(l.requestTimeout, at('requestTimeout')))
-    put('maxConnections', positiveInteger(l.maxConnections, at('maxConnections')))
+    put('maxConnections', cappedInteger(l.maxConnections, at('maxConnections')))
     gateway.limits = limits
     const quarantine: Record<string, number> = {}
     const q = (key: string, v: number | undefined): void => { if (v !== undefined) quarantine[key] = v }
     q('quarantineTimeout', ms(l.quarantineTimeout, at('quarantineTimeout')))
-    q('maxAuthAttempts', positiveInteger(l.maxAuthAttempts, at('maxAuthAttempts')))
-    q('maxQuarantined', positiveInteger(l.maxQuarantined, at('maxQuarantined')))
+    q('maxAuthAttempts', cappedInteger(l.maxAuthAttempts, at('maxAuthAttempts')))
+    q('maxQuarantined', cappedInteger(l.maxQuarantined, at('maxQuarantined')))
     gateway.websocket = {
       quarantine,
-      ...(l.maxMessageSize !== undefined && { maxMessageSize: positiveInteger(l.maxMessageSize, at('maxMessageSize'))! }),
-      ...(l.maxPendingBytes !== undefined && { maxPendingBytes: positiveInteger(l.maxPendingBytes, at('maxPendingBytes'))! }),
-      ...(l.maxRelays !== undefined && { maxRelays: positiveInteger(l.maxRelays, at('maxRelays'))! }),
+      ...(l.maxMessageSize !== undefined && { maxMessageSize: cappedInteger(l.maxMessageSize, at('maxMessageSize'))! }),
+      ...(l.maxPendingBytes !== undefined && { maxPendingBytes: cappedInteger(l.maxPendingBytes, at('maxPendingBytes'))! }),
+      ...(l.maxRelays !== undefined && { maxRelays: cappedInteger(l.maxRelays, at('maxRelays'))! }),
     }
   }
   const access = root.access === undefined ? undefined : toAccessConfig(root.access, gateway.auth, where)
