@@ -15,8 +15,11 @@ export {
   assertPositiveInteger,
   assertString,
   assertStringArray,
+  optionNames,
   optionTypeError,
+  pickOptions,
   withDefaults,
 } from './options.js'
 export { assertOriginRule } from './origin.js'
-export { readyAuthenticator } from './authenticator-options.js'
+export { AUTHENTICATOR_OPTION_NAMES, authenticatorOptionsOf, firstAuthenticatorOption, readyAuthenticator } from './authenticator-options.js'
+export { RESOLVER_OPTION_NAMES } from './resolver/options.js'

@@ -1,5 +1,5 @@
 import { createAuthenticator } from '@hivegate/core'
-import { assertBoolean, assertOneOf, assertPlainObject, assertPositiveInteger, optionTypeError, readyAuthenticator } from '@hivegate/core/internal'
+import { assertBoolean, assertOneOf, assertPlainObject, assertPositiveInteger, optionTypeError, authenticatorOptionsOf, readyAuthenticator } from '@hivegate/core/internal'
 import type { AuthContext, Authenticator, AuthenticatorOptions, BuiltInSourceName, TokenSource } from '@hivegate/core'
 import type { Socket } from 'socket.io'
 import type { EventGuard } from './guards.js'
@@ -61,8 +61,6 @@ export interface ResolvedOptions {
   readonly onTrusted: ((socket: Socket, auth: AuthContext) => void) | undefined
 }
 
-const OWN_KEYS: readonly string[] = ['authenticator', 'quarantine', 'events', 'unlistedEvents', 'onTrusted', ...Object.keys(DEFAULT_LIMITS)]
-
 function eventTable(value: unknown): Map<string, EventGuard> {
   if (value === undefined) return new Map()
   assertPlainObject('events', value)
@@ -74,14 +72,9 @@ function eventTable(value: unknown): Map<string, EventGuard> {
   return table
 }
 
+// The authenticator's options are those core names in the flat bag; the rest are this package's own.
 function buildAuthenticator(options: SocketAuthOptions): Authenticator {
-  const given = options.authenticator
-  if (given === undefined) {
-    const core: Record<string, unknown> = { ...options, sources: options.sources ?? DEFAULT_SOURCES, optional: true }
-    for (const key of OWN_KEYS) delete core[key]
-    return createAuthenticator(core as AuthenticatorOptions)
-  }
-  return readyAuthenticator(options, OWN_KEYS)!
+  return readyAuthenticator(options) ?? createAuthenticator({ ...authenticatorOptionsOf(options), sources: options.sources ?? DEFAULT_SOURCES, optional: true })
 }
 
 /** Validates the options once, at construction, and builds the authenticator. */
