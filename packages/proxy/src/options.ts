@@ -1,4 +1,4 @@
-import type { AuthenticatorOptions } from '@hivegate/core'
+import type { Authenticator, AuthenticatorOptions } from '@hivegate/core'
 import type { Options as HpmOptions } from 'http-proxy-middleware'
 import type { IdentityHeaderNames } from './identity.js'
 import type { StripCredentialsOptions } from './credentials.js'
@@ -25,8 +25,13 @@ export interface WebSocketRelayOptions {
 export interface AuthProxyOptions {
   /** Upstream base URL, `http:` or `https:`; WebSockets go to the same host as `ws:`/`wss:`. */
   target: string | URL
-  /** Resolver, verifier and origin options, as for every hivegate adapter. */
-  auth: AuthenticatorOptions
+  /** Resolver, verifier and origin options, as for every hivegate adapter. Required unless `authenticator` is given. */
+  auth?: AuthenticatorOptions
+  /**
+   * An authenticator built elsewhere (shared with other adapters), instead of `auth`: its
+   * resolver's cookie and query parameter are the ones stripped and filtered.
+   */
+  authenticator?: Authenticator
   /** Per-route rules, first match wins; a request no rule matches needs a valid token and nothing more. */
   routes?: readonly RouteRule[]
   /** Identity header names. Default `x-hivegate-sub`, `x-hivegate-tenant`, `x-hivegate-claims`. */
@@ -91,7 +96,7 @@ export function resolveProxyOptions(options: AuthProxyOptions): ResolvedProxyOpt
     throw new TypeError('"target" must be an http: or https: URL')
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new TypeError('"target" must be an http: or https: URL')
-  if (typeof options.auth !== 'object' || options.auth === null) throw new TypeError('"auth" must be an object of authenticator options')
+  if (options.authenticator === undefined && (typeof options.auth !== 'object' || options.auth === null)) throw new TypeError('"auth" must be an object of authenticator options')
   if (options.changeOrigin !== undefined && typeof options.changeOrigin !== 'boolean') throw new TypeError('"changeOrigin" must be a boolean')
   const preflight = options.preflight ?? PROXY_DEFAULTS.preflight
   if (preflight !== 'authenticate' && preflight !== 'pass') throw new TypeError('"preflight" must be "authenticate" or "pass"')

@@ -7,9 +7,12 @@ import { byKid, configFile, secretValue, type ConfigEnvironment } from './secret
 import { toAccessConfig, type AccessConfig } from './access-schema.js'
 import { dpopOptions } from './dpop-schema.js'
 
+/** The gateway a config file describes: always built from its `auth` block. */
+export type ConfiguredGateway = GatewayOptions & { auth: AuthenticatorOptions }
+
 /** What `hivegate serve` runs: the gateway options, where to listen, and the access registry. */
 export interface ServeConfig {
-  gateway: GatewayOptions
+  gateway: ConfiguredGateway
   listen: { host: string; port: number }
   /** The `access:` block, when there is one. */
   access?: AccessConfig
@@ -163,7 +166,7 @@ export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConf
   const target = string(upstream.target, ['upstream', 'target'])
   if (!/^https?:\/\/[^/]/.test(target)) fail(['upstream', 'target'], 'must be an http:// or https:// URL')
   if (root.auth === undefined) fail([], 'needs "auth" with an issuer and keys')
-  const gateway: GatewayOptions = { target, auth: authOptions(root.auth, where, root.access !== undefined) }
+  const gateway: ConfiguredGateway = { target, auth: authOptions(root.auth, where, root.access !== undefined) }
   const timeout = ms(upstream.timeout, ['upstream', 'timeout'])
   if (timeout !== undefined) gateway.timeout = timeout
   const changeOrigin = boolean(upstream.changeOrigin, ['upstream', 'changeOrigin'])
