@@ -23,7 +23,7 @@ const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)
 /** Sizes of each part: the full run fits in 10 minutes on 2 cores; --quick is for trying the harness. */
 const CONFIG = {
   verify: quick ? { rounds: 3, sliceMs: 60, warmupMs: 60 } : { rounds: 10, sliceMs: 120, warmupMs: 300 },
-  http: quick ? { rounds: 1, seconds: 1, warmupSeconds: 0.5, connections: 50 } : { rounds: 3, seconds: 3, warmupSeconds: 1, connections: 50 },
+  http: quick ? { rounds: 1, seconds: 1, warmupSeconds: 0.5, connections: 50 } : { rounds: 5, seconds: 2, warmupSeconds: 1, connections: 50 },
   jwks: { cooldown: 300, tokens: 10_000, spreadMs: quick ? 1000 : 2000 },
   oversize: quick ? { rounds: 3, sliceMs: 60, warmupMs: 60 } : { rounds: 5, sliceMs: 200, warmupMs: 200 },
   ws: { connections: quick ? 1000 : 10_000, inFlight: 100 },

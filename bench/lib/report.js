@@ -62,7 +62,7 @@ function pinningSentence(p) {
 function httpSection(h) {
   const out = [
     '## http: autocannon, one server per child process',
-    `${h.connections} connections, ${h.rounds} interleaved rounds of ${h.seconds} s per server after a warm-up run, all on 127.0.0.1. ` +
+    `${h.connections} connections, ${h.rounds} interleaved rounds of ${h.seconds} s per server after a warm-up run, all on 127.0.0.1; within a round each framework's servers run back to back, its bare server first. ` +
       `${pinningSentence(h.pinning)} ` +
       '"share of bare" is req/s over the same framework without auth in the same round (median of rounds). ' +
       '"server CPU/req" is the server process\'s user+system CPU time divided by the requests it answered; ' +

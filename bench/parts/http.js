@@ -88,6 +88,15 @@ async function startServers(log, hivegateReady, pinning) {
   return plans
 }
 
+/**
+ * Each framework's servers run back to back, its bare server first: a share of bare then compares
+ * runs seconds apart, not a whole round apart, so a change in background load moves both alike.
+ */
+function byFramework(servers) {
+  const frameworks = BARE.map((s) => s.framework)
+  return [...servers].sort((a, b) => frameworks.indexOf(a.framework) - frameworks.indexOf(b.framework))
+}
+
 /** Pinning unless BENCH_HTTP_PIN=off (to compare with an unpinned run). */
 function pinningFor(log) {
   const pinning = process.env.BENCH_HTTP_PIN === 'off' ? { on: false, note: 'BENCH_HTTP_PIN=off' } : detectPinning()
@@ -104,8 +113,9 @@ export async function run({ rounds, seconds, warmupSeconds, connections, log, hi
     servers = await startServers(log, hivegateReady, pinning)
     for (const server of servers) await load(server, warmupSeconds, connections)
     const samples = new Map(servers.map((s) => [s, []]))
+    const order = byFramework(servers)
     for (let round = 0; round < rounds; round++) {
-      for (const server of servers) samples.get(server).push(await load(server, seconds, connections))
+      for (const server of order) samples.get(server).push(await load(server, seconds, connections))
       log(`http round ${round + 1}/${rounds} done`)
     }
     const bareOf = (server) => servers.find((s) => s.kind === `${server.framework}-bare`)

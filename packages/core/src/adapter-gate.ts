@@ -53,8 +53,10 @@ interface Binding {
 }
 
 const NO_GATE: Binding = Object.freeze({ handOff: false, realm: undefined, auth: undefined, clock: systemClock })
-// Keyed by the host's request object (Express `req`, Koa `ctx`): dropped with the request.
-const bindings = new WeakMap<object, Binding>()
+// A property of the host's request object (Express `req`, Koa `ctx`), dropped with it. A private
+// symbol no other code can name; cheaper per request than a WeakMap entry, which the GC must trace.
+const BINDING = Symbol('hivegate.binding')
+type Bound = { [BINDING]?: Binding }
 
 function refusalOf(binding: Binding, err: unknown): Refusal {
   if (!isAuthError(err)) return { kind: 'hand-off', error: err }
@@ -108,8 +110,8 @@ export function createAdapterGate<HandOff extends string>(options: AdapterGateOp
   const { handOff: handsOff, realm, clock } = settings
 
   // A literal of one shape, and no closure per request: this runs on every authenticated request.
-  function bind(request: object, auth: AuthContext | undefined): AuthContext | undefined {
-    bindings.set(request, { handOff: handsOff, realm, auth, clock })
+  function bind(request: Bound, auth: AuthContext | undefined): AuthContext | undefined {
+    request[BINDING] = { handOff: handsOff, realm, auth, clock }
     return auth
   }
 
@@ -136,7 +138,7 @@ export function createAdapterGate<HandOff extends string>(options: AdapterGateOp
  * ```
  */
 export function checkGuard<R extends object>(guard: Guard<R>, request: R): Refusal | undefined {
-  const binding = bindings.get(request) ?? NO_GATE
+  const binding = (request as Bound)[BINDING] ?? NO_GATE
   try {
     guard(binding.auth, request, binding.clock)
   } catch (err) {

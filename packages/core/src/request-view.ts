@@ -69,3 +69,40 @@ export function incomingMessageView(req: IncomingMessage): RequestView {
 export function messageView(message: string): RequestView {
   return { headers: {}, message }
 }
+
+/** How an adapter reads, from its own request object, the view fields few requests need. */
+export interface DeferredFields<S> {
+  protocol(source: S): 'http' | 'https' | undefined
+  remoteAddress(source: S): string | undefined
+}
+
+/**
+ * A view whose `protocol` and `remoteAddress` are read from the host's request only when asked
+ * for: the origin check of a cookie and the failure throttle need them, a cached Bearer token
+ * does not. One class for every HTTP adapter, so core's hot path sees one shape.
+ */
+export class DeferredRequestView<S> implements RequestView {
+  readonly #source: S
+  readonly #fields: DeferredFields<S>
+
+  constructor(
+    readonly headers: RequestView['headers'],
+    readonly rawHeaders: readonly string[] | undefined,
+    readonly cookies: RequestView['cookies'],
+    readonly url: string | undefined,
+    readonly method: string | undefined,
+    source: S,
+    fields: DeferredFields<S>,
+  ) {
+    this.#source = source
+    this.#fields = fields
+  }
+
+  get protocol(): 'http' | 'https' | undefined {
+    return this.#fields.protocol(this.#source)
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.#fields.remoteAddress(this.#source)
+  }
+}

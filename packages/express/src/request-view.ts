@@ -1,4 +1,5 @@
 import { viewProtocol, type RequestView } from '@hivegate/core'
+import { DeferredRequestView, type DeferredFields } from '@hivegate/core/internal'
 import type { Request } from 'express'
 
 type TrustProxy = (address: string | undefined, hop: number) => boolean
@@ -22,10 +23,16 @@ function forwardedHost(req: Request, value: string | string[] | undefined): stri
  * Without the header `req.protocol` is the socket's state whatever `trust proxy` says, so the
  * getter (a trust evaluation per request) runs only when the header is there.
  */
-function protocolOf(req: Request, forwardedProto: string | string[] | undefined): RequestView['protocol'] {
-  const name: unknown = forwardedProto === undefined || (req.app as Request['app'] | undefined) === undefined ? undefined : req.protocol
+function protocolOf(req: Request): RequestView['protocol'] {
+  const name: unknown = req.headers['x-forwarded-proto'] === undefined || (req.app as Request['app'] | undefined) === undefined ? undefined : req.protocol
   return viewProtocol(name) ?? ((req.socket as { encrypted?: boolean } | undefined)?.encrypted === true ? 'https' : 'http')
 }
+
+// Read only by the origin check of a cookie and by the failure throttle.
+const DEFERRED: DeferredFields<Request> = Object.freeze({
+  protocol: protocolOf,
+  remoteAddress: (req: Request) => req.socket?.remoteAddress,
+})
 
 /**
  * The core view of an Express request. Cookies are taken from `req.cookies` when a parser such
@@ -37,13 +44,13 @@ export function toRequestView(req: Request): RequestView {
   const cookies = req.cookies as unknown
   const { headers } = req
   const host = forwardedHost(req, headers['x-forwarded-host'])
-  return {
-    headers: host === undefined ? headers : { ...headers, host },
-    rawHeaders: req.rawHeaders,
-    cookies: typeof cookies === 'object' && cookies !== null ? (cookies as RequestView['cookies']) : undefined,
-    url: req.originalUrl,
-    method: req.method,
-    protocol: protocolOf(req, headers['x-forwarded-proto']),
-    remoteAddress: req.socket?.remoteAddress,
-  }
+  return new DeferredRequestView(
+    host === undefined ? headers : { ...headers, host },
+    req.rawHeaders,
+    typeof cookies === 'object' && cookies !== null ? (cookies as RequestView['cookies']) : undefined,
+    req.originalUrl,
+    req.method,
+    req,
+    DEFERRED,
+  )
 }

@@ -1,5 +1,12 @@
 import { viewProtocol, type RequestView } from '@hivegate/core'
+import { DeferredRequestView, type DeferredFields } from '@hivegate/core/internal'
 import type { FastifyRequest } from 'fastify'
+
+// Read only by the origin check of a cookie and by the failure throttle.
+const DEFERRED: DeferredFields<FastifyRequest> = Object.freeze({
+  protocol: (request: FastifyRequest) => viewProtocol(request.protocol),
+  remoteAddress: (request: FastifyRequest) => request.raw.socket?.remoteAddress,
+})
 
 /**
  * The core view of a Fastify request. Cookies come from `request.cookies` when @fastify/cookie
@@ -11,13 +18,13 @@ export function toRequestView(request: FastifyRequest): RequestView {
   const { headers } = request
   const host = request.host
   const cookies = (request as { cookies?: unknown }).cookies
-  return {
-    headers: host === '' || host === headers.host ? headers : { ...headers, host },
-    rawHeaders: request.raw.rawHeaders,
-    cookies: typeof cookies === 'object' && cookies !== null ? (cookies as RequestView['cookies']) : undefined,
-    url: request.originalUrl,
-    method: request.method,
-    protocol: viewProtocol(request.protocol),
-    remoteAddress: request.raw.socket?.remoteAddress,
-  }
+  return new DeferredRequestView(
+    host === '' || host === headers.host ? headers : { ...headers, host },
+    request.raw.rawHeaders,
+    typeof cookies === 'object' && cookies !== null ? (cookies as RequestView['cookies']) : undefined,
+    request.originalUrl,
+    request.method,
+    request,
+    DEFERRED,
+  )
 }

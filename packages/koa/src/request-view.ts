@@ -1,5 +1,12 @@
 import { viewProtocol, type RequestView } from '@hivegate/core'
+import { DeferredRequestView, type DeferredFields } from '@hivegate/core/internal'
 import type { Context } from 'koa'
+
+// Read only by the origin check of a cookie and by the failure throttle.
+const DEFERRED: DeferredFields<Context> = Object.freeze({
+  protocol: (ctx: Context) => viewProtocol(ctx.protocol),
+  remoteAddress: (ctx: Context) => ctx.req.socket?.remoteAddress,
+})
 
 /**
  * The core view of a Koa request; core reads cookies from the `Cookie` header itself. With
@@ -10,13 +17,14 @@ import type { Context } from 'koa'
 export function toRequestView(ctx: Context): RequestView {
   const { req } = ctx
   const host = ctx.app.proxy ? ctx.host : ''
-  return {
-    headers: host === '' || host === req.headers.host ? req.headers : { ...req.headers, host },
-    rawHeaders: req.rawHeaders,
-    url: ctx.originalUrl,
+  return new DeferredRequestView(
+    host === '' || host === req.headers.host ? req.headers : { ...req.headers, host },
+    req.rawHeaders,
+    undefined,
+    ctx.originalUrl,
     // What `ctx.method` reads (Koa's setter writes it there too), without two getters per request.
-    method: req.method!,
-    protocol: viewProtocol(ctx.protocol),
-    remoteAddress: req.socket?.remoteAddress,
-  }
+    req.method,
+    ctx,
+    DEFERRED,
+  )
 }

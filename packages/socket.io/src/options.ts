@@ -1,23 +1,21 @@
 import { createAuthenticator } from '@hivegate/core'
-import { assertBoolean, assertOneOf, assertPlainObject, assertPositiveInteger, optionTypeError, authenticatorOptionsOf, readyAuthenticator } from '@hivegate/core/internal'
+import {
+  assertBoolean,
+  assertOneOf,
+  assertPlainObject,
+  authenticatorOptionsOf,
+  optionTypeError,
+  QUARANTINE_LIMITS,
+  readyAuthenticator,
+  resolveQuarantineLimits,
+} from '@hivegate/core/internal'
+import type { QuarantineLimits } from '@hivegate/core/internal'
 import type { AuthContext, Authenticator, AuthenticatorOptions, BuiltInSourceName, TokenSource } from '@hivegate/core'
 import type { Socket } from 'socket.io'
 import type { EventGuard } from './guards.js'
 import { handshakeAuthSource } from './handshake-source.js'
 
-/** Bounds on what an unauthenticated socket may cost; each disconnects it when crossed. */
-export interface QuarantineLimits {
-  /** Longest time in quarantine, ms (on the verifier's clock). Default 10 000. */
-  quarantineTimeout?: number
-  /** Failed auth events before the socket is disconnected. Default 3. */
-  maxAuthAttempts?: number
-  /** Largest token an auth event may carry, bytes. Default 16 KiB. */
-  maxMessageSize?: number
-  /** Other events tolerated (and dropped) in quarantine. Default 10. */
-  maxIgnoredMessages?: number
-  /** Sockets in quarantine at once; more fail the handshake with `server_busy`. Default 10 000. */
-  maxQuarantined?: number
-}
+export type { QuarantineLimits }
 
 /** Options of {@link createSocketAuth}. */
 export interface SocketAuthOptions extends AuthenticatorOptions, QuarantineLimits {
@@ -39,14 +37,8 @@ export interface SocketAuthOptions extends AuthenticatorOptions, QuarantineLimit
   onTrusted?: (socket: Socket, auth: AuthContext) => void
 }
 
-/** The limits with their defaults, in one place (the same as `@hivegate/ws`). */
-export const DEFAULT_LIMITS: Readonly<Required<QuarantineLimits>> = Object.freeze({
-  quarantineTimeout: 10_000,
-  maxAuthAttempts: 3,
-  maxMessageSize: 16 * 1024,
-  maxIgnoredMessages: 10,
-  maxQuarantined: 10_000,
-})
+/** The limits with their defaults, in one place (core's, the same as `@hivegate/ws`). */
+export const DEFAULT_LIMITS: Readonly<Required<QuarantineLimits>> = QUARANTINE_LIMITS
 
 /** The resolver order of a socket.io handshake: `handshake.auth.token`, then the Bearer header, then the cookie. */
 export const DEFAULT_SOURCES: ReadonlyArray<BuiltInSourceName | TokenSource> = Object.freeze([handshakeAuthSource, 'bearer', 'cookie'])
@@ -80,13 +72,7 @@ function buildAuthenticator(options: SocketAuthOptions): Authenticator {
 /** Validates the options once, at construction, and builds the authenticator. */
 export function resolveOptions(options: SocketAuthOptions): ResolvedOptions {
   assertPlainObject('options', options)
-  const limits = { ...DEFAULT_LIMITS }
-  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof QuarantineLimits)[]) {
-    const value = options[key]
-    if (value === undefined) continue
-    assertPositiveInteger(key, value)
-    limits[key] = value
-  }
+  const limits = resolveQuarantineLimits(options)
   if (options.quarantine !== undefined) assertBoolean('quarantine', options.quarantine)
   if (options.unlistedEvents !== undefined) assertOneOf('unlistedEvents', options.unlistedEvents, ['allow', 'deny'] as const)
   const onTrusted = options.onTrusted
@@ -94,7 +80,7 @@ export function resolveOptions(options: SocketAuthOptions): ResolvedOptions {
   const events = eventTable(options.events)
   return {
     authenticator: buildAuthenticator(options),
-    limits: Object.freeze(limits),
+    limits,
     quarantine: options.quarantine === true,
     events,
     denyUnlisted: options.unlistedEvents === 'deny',

@@ -1,5 +1,6 @@
-import { AuthError, expiryWait, isAuthError, isCompactJws } from '@hivegate/core'
-import type { AuthContext, Clock, TimerHandle, Verifier } from '@hivegate/core'
+import { AuthError, isAuthError, isCompactJws } from '@hivegate/core'
+import { ConnectionTimer, QuarantineBudget } from '@hivegate/core/internal'
+import type { AuthContext, Verifier } from '@hivegate/core'
 import type { Socket } from 'socket.io'
 import { CLOSINGS } from './closings.js'
 import type { EventGuard } from './guards.js'
@@ -37,24 +38,23 @@ function ackOf(args: readonly unknown[]): ((...a: unknown[]) => void) | undefine
 export class SocketSession implements Tracked {
   state: 'new' | 'quarantined' | 'trusted' | 'closed' = 'new'
   auth: AuthContext | undefined
-  #failures = 0
-  #ignored = 0
+  readonly #budget: QuarantineBudget
   #busy = false
   #slot = false
   #held: Array<{ packet: unknown[]; next: Next }> = []
-  #timer: TimerHandle | undefined
+  readonly #timer: ConnectionTimer
   // Why a socket closed before socket.io connected it: told to the client once it is.
   #closing: Failure = CLOSINGS.goingAway
   // socket.io has connected the socket: a close from now on disconnects it at once.
   #connected = false
-  readonly #clock: Clock
 
   constructor(
     readonly socket: Socket,
     private readonly ctx: SessionContext,
     handshakeAuth: AuthContext | undefined,
   ) {
-    this.#clock = ctx.verifier.clock
+    this.#timer = new ConnectionTimer(ctx.verifier.clock)
+    this.#budget = new QuarantineBudget(ctx.limits)
     this.auth = handshakeAuth
     // The slot of a token-less socket was reserved by the middleware; it is held until the socket is gone.
     this.#slot = handshakeAuth === undefined
@@ -73,7 +73,7 @@ export class SocketSession implements Tracked {
     const auth = this.auth
     if (auth === undefined) {
       this.state = 'quarantined'
-      this.#timer = this.#clock.setTimeout(() => this.close(CLOSINGS.quarantineTimeout), this.ctx.limits.quarantineTimeout)
+      this.#timer.quarantine(this.ctx.limits.quarantineTimeout, () => this.close(CLOSINGS.quarantineTimeout))
       return
     }
     if (this.ctx.registry.isRevoked(auth)) return this.close(new AuthError('token_revoked'))
@@ -85,7 +85,7 @@ export class SocketSession implements Tracked {
     if (this.state === 'closed') return
     if (this.#busy && this.state !== 'trusted') {
       this.#held.push({ packet, next })
-      if (this.#held.length > this.ctx.limits.maxIgnoredMessages) this.close(CLOSINGS.tooManyMessages)
+      if (this.#budget.tooManyHeld(this.#held.length)) this.close(CLOSINGS.tooManyMessages)
       return
     }
     if (packet[0] === AUTH_EVENT) return this.#authEvent(packet.slice(1))
@@ -122,7 +122,7 @@ export class SocketSession implements Tracked {
     if (this.state === 'trusted') this.ctx.registry.forget(this)
     this.state = 'closed'
     this.#held = []
-    this.#clock.clearTimeout(this.#timer)
+    this.#timer.clear()
     this.ctx.onEnd(this)
   }
 
@@ -135,7 +135,7 @@ export class SocketSession implements Tracked {
   }
 
   #ignore(packet: unknown[]): void {
-    if (++this.#ignored > this.ctx.limits.maxIgnoredMessages) return this.close(CLOSINGS.tooManyMessages)
+    if (this.#budget.ignoredMessage()) return this.close(CLOSINGS.tooManyMessages)
     this.#refuse(new AuthError('credentials_required', 'Authenticate with the hivegate:auth event first'), packet, () => {})
   }
 
@@ -211,12 +211,11 @@ export class SocketSession implements Tracked {
     if (this.state === 'closed') return
     reply(failureOf(err))
     if (this.state === 'trusted') return this.close(err)
-    if (++this.#failures >= this.ctx.limits.maxAuthAttempts) this.close(CLOSINGS.tooManyAttempts)
+    if (this.#budget.failedAttempt()) this.close(CLOSINGS.tooManyAttempts)
   }
 
   #promote(auth: AuthContext): void {
     this.#freeSlot()
-    this.#clock.clearTimeout(this.#timer)
     this.state = 'trusted'
     this.auth = auth
     this.socket.data.auth = auth
@@ -226,12 +225,7 @@ export class SocketSession implements Tracked {
   }
 
   #armExpiry(): void {
-    this.#clock.clearTimeout(this.#timer)
-    this.#timer = undefined
-    const wait = expiryWait(this.auth, this.#clock.now())
-    if (wait === undefined) return
-    if (wait === 0) return this.close(new AuthError('token_expired'))
-    this.#timer = this.#clock.setTimeout(() => this.#armExpiry(), wait)
+    this.#timer.expireAt(this.auth!, () => this.close(new AuthError('token_expired')))
   }
 
   // A method, so that the compiler does not narrow `state` across calls that may close.

@@ -1,21 +1,10 @@
 import { createAuthenticator } from '@hivegate/core'
-import { assertPlainObject, authenticatorOptionsOf, firstAuthenticatorOption, readyAuthenticator } from '@hivegate/core/internal'
+import { assertPlainObject, authenticatorOptionsOf, firstAuthenticatorOption, readyAuthenticator, QUARANTINE_LIMITS, resolveQuarantineLimits } from '@hivegate/core/internal'
+import type { QuarantineLimits } from '@hivegate/core/internal'
 import type { Authenticator, AuthenticatorOptions, BuiltInSourceName, TokenSource } from '@hivegate/core'
 import { hivekitProtocol, type AuthProtocol } from './wire.js'
 
-/** Bounds on what an unauthenticated peer may cost; each closes the connection when crossed. */
-export interface QuarantineLimits {
-  /** Longest time in quarantine, ms (on the verifier's clock). Default 10 000. */
-  quarantineTimeout?: number
-  /** Failed auth messages before the connection is closed. Default 3. */
-  maxAuthAttempts?: number
-  /** Largest message accepted in quarantine, bytes. Default 16 KiB. */
-  maxMessageSize?: number
-  /** Non-auth messages tolerated (and dropped) in quarantine. Default 10. */
-  maxIgnoredMessages?: number
-  /** Connections in quarantine at once; more are refused (WebSocket: 503 before upgrading). Default 10 000. */
-  maxQuarantined?: number
-}
+export type { QuarantineLimits }
 
 /** Options shared by the WebSocket and the raw TCP variants. */
 export interface ConnectionAuthOptions extends AuthenticatorOptions, QuarantineLimits {
@@ -33,14 +22,8 @@ export interface ConnectionAuthOptions extends AuthenticatorOptions, QuarantineL
   protocol?: AuthProtocol
 }
 
-/** The limits with their defaults, in one place. */
-export const DEFAULT_LIMITS: Readonly<Required<QuarantineLimits>> = Object.freeze({
-  quarantineTimeout: 10_000,
-  maxAuthAttempts: 3,
-  maxMessageSize: 16 * 1024,
-  maxIgnoredMessages: 10,
-  maxQuarantined: 10_000,
-})
+/** The limits with their defaults, in one place (core's, shared with `@hivegate/socket.io`). */
+export const DEFAULT_LIMITS: Readonly<Required<QuarantineLimits>> = QUARANTINE_LIMITS
 
 /** Options after validation. */
 export interface ResolvedConnectionOptions {
@@ -77,10 +60,7 @@ export function resolveConnectionOptions(
   sources: ReadonlyArray<BuiltInSourceName | TokenSource>,
 ): ResolvedConnectionOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('"options" must be an object')
-  const limits = { ...DEFAULT_LIMITS }
-  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof QuarantineLimits)[]) {
-    if (options[key] !== undefined) limits[key] = positiveInteger(key, options[key])
-  }
+  const limits = resolveQuarantineLimits(options, positiveInteger)
   const protocol = options.protocol === undefined ? hivekitProtocol : checkProtocol(options.protocol)
   const group = options.auth
   let authenticator = readyAuthenticator(options, 'auth')
@@ -92,5 +72,5 @@ export function resolveConnectionOptions(
   // The authenticator's options: the `auth` group, or those in the flat bag beside this package's own.
   const built = group ?? authenticatorOptionsOf(options)
   authenticator ??= createAuthenticator({ ...built, sources: built.sources ?? sources, optional: true })
-  return { authenticator, protocol, limits: Object.freeze(limits) }
+  return { authenticator, protocol, limits }
 }

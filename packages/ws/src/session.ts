@@ -1,5 +1,6 @@
-import { AuthError, expiryWait, isAuthError } from '@hivegate/core'
-import type { AuthContext, Clock, SourceOutcome, TimerHandle, Verifier } from '@hivegate/core'
+import { AuthError, isAuthError } from '@hivegate/core'
+import { ConnectionTimer, QuarantineBudget } from '@hivegate/core/internal'
+import type { AuthContext, SourceOutcome, Verifier } from '@hivegate/core'
 import { CLOSINGS, type Closing } from './close-codes.js'
 import type { QuarantineLimits } from './options.js'
 import type { Registry, Tracked } from './registry.js'
@@ -42,28 +43,27 @@ const NONE: SourceOutcome = Object.freeze({ kind: 'none' })
 export class Session<H> implements Tracked<H> {
   state: 'new' | 'quarantined' | 'trusted' | 'closed' = 'new'
   auth: AuthContext | undefined
-  #failures = 0
-  #ignored = 0
+  readonly #budget: QuarantineBudget
   #busy = false
   // The quarantine slot is held until the transport reports the socket gone, not merely closing.
   #slot = false
   #held: Inbound[] = []
-  #timer: TimerHandle | undefined
-  readonly #clock: Clock
+  readonly #timer: ConnectionTimer
 
   constructor(
     readonly handle: H,
     private readonly link: Link,
     private readonly ctx: SessionContext<H>,
   ) {
-    this.#clock = ctx.verifier.clock
+    this.#timer = new ConnectionTimer(ctx.verifier.clock)
+    this.#budget = new QuarantineBudget(ctx.limits)
   }
 
   /** Starts the quarantine, taking over a slot already reserved in the registry. */
   quarantine(): void {
     this.state = 'quarantined'
     this.#slot = true
-    this.#timer = this.#clock.setTimeout(() => this.close(CLOSINGS.quarantineTimeout), this.ctx.limits.quarantineTimeout)
+    this.#timer.quarantine(this.ctx.limits.quarantineTimeout, () => this.close(CLOSINGS.quarantineTimeout))
   }
 
   /** Trusts the connection at once (credentials at the upgrade). */
@@ -76,7 +76,7 @@ export class Session<H> implements Tracked<H> {
     if (this.state === 'closed') return true
     if (this.#busy) {
       this.#held.push(message)
-      if (this.state !== 'trusted' && this.#held.length > this.ctx.limits.maxIgnoredMessages) {
+      if (this.state !== 'trusted' && this.#budget.tooManyHeld(this.#held.length)) {
         this.close(CLOSINGS.tooManyMessages)
       }
       return true
@@ -86,7 +86,7 @@ export class Session<H> implements Tracked<H> {
 
   /** A ping or pong frame: in quarantine it counts as an ignored message, since each one costs a reply. */
   control(): void {
-    if (this.state === 'quarantined' && ++this.#ignored > this.ctx.limits.maxIgnoredMessages) {
+    if (this.state === 'quarantined' && this.#budget.ignoredMessage()) {
       this.close(CLOSINGS.tooManyMessages)
     }
   }
@@ -114,7 +114,7 @@ export class Session<H> implements Tracked<H> {
     if (this.state === 'trusted') this.ctx.registry.forget(this)
     this.state = 'closed'
     this.#held = []
-    this.#clock.clearTimeout(this.#timer)
+    this.#timer.clear()
   }
 
   #process(message: Inbound): boolean {
@@ -133,7 +133,7 @@ export class Session<H> implements Tracked<H> {
     }
     const outcome = message.text === undefined ? NONE : this.#parse(message.text)
     if (outcome.kind === 'none') {
-      if (++this.#ignored > limits.maxIgnoredMessages) this.close(CLOSINGS.tooManyMessages)
+      if (this.#budget.ignoredMessage()) this.close(CLOSINGS.tooManyMessages)
       return true
     }
     this.#verify(outcome)
@@ -190,7 +190,7 @@ export class Session<H> implements Tracked<H> {
     if (this.state === 'closed') return
     this.link.send(this.ctx.protocol.failure(err))
     if (this.state === 'trusted') return this.close(err)
-    if (++this.#failures >= this.ctx.limits.maxAuthAttempts) this.close(CLOSINGS.tooManyAttempts)
+    if (this.#budget.failedAttempt()) this.close(CLOSINGS.tooManyAttempts)
   }
 
   #promote(auth: AuthContext): void {
@@ -205,12 +205,7 @@ export class Session<H> implements Tracked<H> {
   }
 
   #armExpiry(): void {
-    this.#clock.clearTimeout(this.#timer)
-    this.#timer = undefined
-    const wait = expiryWait(this.auth, this.#clock.now())
-    if (wait === undefined) return
-    if (wait === 0) return this.close(new AuthError('token_expired'))
-    this.#timer = this.#clock.setTimeout(() => this.#armExpiry(), wait)
+    this.#timer.expireAt(this.auth!, () => this.close(new AuthError('token_expired')))
   }
 
   // A method, so that the compiler does not narrow `state` across calls that may close.
