@@ -1,7 +1,8 @@
 import { createAccessAdmin, type AccessAdmin, type AccessEvent, type AccessRegistry } from '@hivegate/access'
-import { createGateway, type Gateway, type GatewayOptions } from '@hivegate/proxy'
+import { createGateway, type Gateway } from '@hivegate/proxy'
 import { accessLocalHandler } from './access-handler.js'
 import type { LoadedConfig } from './config/load-config.js'
+import type { ConfiguredGateway } from './config/schema.js'
 import { CliError } from './io.js'
 import { openAccess, type OpenAccess } from './open-access.js'
 import { withSharedStores, type SharedStores } from './shared-stores.js'
@@ -30,7 +31,7 @@ export interface RunningGateway {
 }
 
 // The gateway's verifier reads the registry: its secrets beside the configured keys, its revocations.
-function withRegistry(options: GatewayOptions, registry: AccessRegistry): GatewayOptions {
+function withRegistry(options: ConfiguredGateway, registry: AccessRegistry): ConfiguredGateway {
   const { auth } = options
   return {
     ...options,
@@ -51,7 +52,7 @@ function withRegistry(options: GatewayOptions, registry: AccessRegistry): Gatewa
  * ```
  */
 export async function startGateway(loaded: LoadedConfig, overrides: GatewayOverrides = {}): Promise<RunningGateway> {
-  let options: GatewayOptions = { ...loaded.config.gateway, ...(overrides.target !== undefined && { target: overrides.target }) }
+  let options: ConfiguredGateway = { ...loaded.config.gateway, ...(overrides.target !== undefined && { target: overrides.target }) }
   const accessConfig = loaded.config.access
   let access: OpenAccess | undefined
   let admin: AccessAdmin | undefined

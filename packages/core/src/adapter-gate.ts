@@ -31,8 +31,6 @@ export interface AdapterGateOptions<HandOff extends string> extends Authenticato
   preflight?: 'authenticate' | 'pass'
 }
 
-const GATE_OWN_OPTIONS = ['errorMode', 'preflight']
-
 /** Defaults of the adapter's own options. */
 export const ADAPTER_GATE_DEFAULTS = Object.freeze({ errorMode: 'respond', preflight: 'authenticate' } as const)
 
@@ -106,7 +104,7 @@ export function createAdapterGate<HandOff extends string>(options: AdapterGateOp
   const { errorMode = ADAPTER_GATE_DEFAULTS.errorMode, preflight = ADAPTER_GATE_DEFAULTS.preflight, authenticator: _ready, ...authenticatorOptions } = options
   assertOneOf('errorMode', errorMode, ['respond', handOff])
   assertOneOf('preflight', preflight, ['authenticate', 'pass'] as const)
-  const authenticator = readyAuthenticator(options, GATE_OWN_OPTIONS) ?? createAuthenticator(authenticatorOptions)
+  const authenticator = readyAuthenticator(options) ?? createAuthenticator(authenticatorOptions)
   const settings: Binding = Object.freeze({ handOff: errorMode === handOff, realm: authenticator.realm, auth: undefined, clock: authenticator.verifier.clock })
   const passPreflight = preflight === 'pass'
   const { handOff: handsOff, realm, clock } = settings

@@ -6,16 +6,33 @@ import type { ResolverOptions } from './resolver/options.js'
 import type { VerifierOptions } from './verifier-options.js'
 import type { Verifier } from './verifier.js'
 import type { DpopCheck } from './dpop/check.js'
-import { assertBoolean, assertOneOf, assertString, optionTypeError } from './options.js'
+import { assertBoolean, assertOneOf, assertString, optionNames, optionTypeError, pickOptions } from './options.js'
 import { assertOriginRule } from './origin.js'
-import { RESOLVER_DEFAULTS } from './resolver/options.js'
+import { RESOLVER_DEFAULTS, RESOLVER_OPTION_NAMES } from './resolver/options.js'
+import { VERIFIER_OPTION_NAMES } from './verifier-options.js'
 import { createVerifier } from './verifier.js'
 
-/** Every key of {@link VerifierOptions}: these build a verifier and exclude `verifier`. */
-export const VERIFIER_OPTION_NAMES = Object.freeze([
-  'issuer', 'audience', 'keys', 'issuers', 'algorithms', 'requiredClaims', 'clockTolerance', 'maxTokenAge',
-  'maxTokenLength', 'isRevoked', 'revocations', 'checkClaims', 'cache', 'clock', 'onEvent',
-] as const satisfies ReadonlyArray<keyof VerifierOptions>)
+/**
+ * Every option name of {@link AuthenticatorOptions}: its own, the verifier's and the resolver's,
+ * each listed once by its layer. A wrapper with a flat bag takes these out; the rest are its own.
+ */
+export const AUTHENTICATOR_OPTION_NAMES: ReadonlyArray<keyof AuthenticatorOptions & string> = Object.freeze([
+  ...optionNames<Omit<AuthenticatorOptions, keyof VerifierOptions | keyof ResolverOptions>>({
+    verifier: true, optional: true, allowedOrigins: true, realm: true, throttle: true, dpop: true,
+  }),
+  ...VERIFIER_OPTION_NAMES,
+  ...RESOLVER_OPTION_NAMES,
+])
+
+/** The authenticator's options out of a wrapper's flat bag (the set ones among {@link AUTHENTICATOR_OPTION_NAMES}). */
+export function authenticatorOptionsOf(options: object): AuthenticatorOptions {
+  return pickOptions<AuthenticatorOptions>(options, AUTHENTICATOR_OPTION_NAMES)
+}
+
+/** The first authenticator option set in `options`, or undefined. */
+export function firstAuthenticatorOption(options: object): string | undefined {
+  return AUTHENTICATOR_OPTION_NAMES.find((name) => (options as Record<string, unknown>)[name] !== undefined)
+}
 
 /** Defaults of the authenticator's own options. */
 export const AUTHENTICATOR_DEFAULTS = Object.freeze({
@@ -46,18 +63,13 @@ export function buildVerifier(options: AuthenticatorOptions): Verifier {
     }
     return verifier
   }
-  const verifierOptions: Record<string, unknown> = {}
-  for (const name of given) verifierOptions[name] = options[name]
-  return createVerifier(verifierOptions as VerifierOptions)
+  return createVerifier(pickOptions<VerifierOptions>(options, given))
 }
 
 /** The resolver's options out of the authenticator's, with the DPoP scheme's source when DPoP is on. */
 export function resolverOptions(options: AuthenticatorOptions, dpop: DpopCheck | undefined): ResolverOptions {
-  const picked: { -readonly [K in keyof ResolverOptions]: ResolverOptions[K] } = {}
-  if (options.sources !== undefined) picked.sources = options.sources
+  const picked = pickOptions<{ -readonly [K in keyof ResolverOptions]: ResolverOptions[K] }>(options, RESOLVER_OPTION_NAMES)
   if (dpop !== undefined) picked.sources = dpop.sources(options.sources ?? RESOLVER_DEFAULTS.sources)
-  if (options.cookieName !== undefined) picked.cookieName = options.cookieName
-  if (options.queryParameter !== undefined) picked.queryParameter = options.queryParameter
   return picked
 }
 
@@ -73,18 +85,20 @@ export function resolveAuthenticatorOptions(options: AuthenticatorOptions): { op
 }
 
 /**
- * The ready `authenticator` a wrapper (an adapter, a gateway) was given instead of the flat options,
- * checked; undefined when none was. Beside it only the wrapper's `own` options may be set: the
- * authenticator already holds its resolver and verifier, so their options would do nothing.
+ * The ready `authenticator` a wrapper (an adapter, a gateway) was given instead of the
+ * authenticator's options, checked; undefined when none was. Beside it no authenticator option
+ * (nor the wrapper's `group` of them, e.g. `auth`) may be set: the authenticator already holds its
+ * resolver and verifier, so their options would do nothing. The wrapper's own options may.
  */
-export function readyAuthenticator(options: object, own: readonly string[]): Authenticator | undefined {
+export function readyAuthenticator(options: object, group?: string): Authenticator | undefined {
   const given = (options as { authenticator?: unknown }).authenticator
   if (given === undefined) return undefined
   const ready = given as Partial<Authenticator> | null
   if (typeof ready !== 'object' || ready === null || typeof ready.authenticate !== 'function' || typeof ready.authenticateEager !== 'function' || ready.verifier === undefined) {
     throw optionTypeError('authenticator', 'an Authenticator from createAuthenticator()', given)
   }
-  const ignored = Object.keys(options).find((key) => key !== 'authenticator' && !own.includes(key) && (options as Record<string, unknown>)[key] !== undefined)
+  if (group !== undefined && (options as Record<string, unknown>)[group] !== undefined) throw new TypeError(`"${group}" cannot be combined with "authenticator"`)
+  const ignored = firstAuthenticatorOption(options)
   if (ignored !== undefined) throw new TypeError(`"${ignored}" cannot be used with "authenticator"; set it where the authenticator is built`)
   return ready as Authenticator
 }

@@ -9,6 +9,7 @@ import { dpopGuardedVerifier } from './dpop/verifier.js'
 import { AuthError, isAuthError } from './errors.js'
 import { isOriginAllowed } from './origin.js'
 import { checkedResolver, createUncheckedResolver, type MaybeUncheckedToken } from './resolver/index.js'
+import { RESOLVER_DEFAULTS } from './resolver/options.js'
 import type { AuthenticatorOptions } from './authenticator-options.js'
 import type { ResolvedToken } from './resolver/source.js'
 import { buildVerifier, checkOriginOf, resolveAuthenticatorOptions, resolverOptions, type CheckOrigin } from './authenticator-options.js'
@@ -154,6 +155,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     resolve,
     optional,
     realm,
+    cookieName: options.cookieName ?? RESOLVER_DEFAULTS.cookieName,
+    queryParameter: options.queryParameter ?? RESOLVER_DEFAULTS.queryParameter,
     authenticate(view: RequestView, call?: AuthenticateOptions): Promise<AuthContext | undefined> {
       const result = eager(view, call)
       return isPromise<AuthContext | undefined>(result) ? result : Promise.resolve(result)
@@ -176,6 +179,9 @@ export interface Authenticator {
   readonly resolve: Resolver
   readonly optional: boolean
   readonly realm: string | undefined
+  /** The cookie and query parameter its resolver reads, for a wrapper that strips the credential. */
+  readonly cookieName: string
+  readonly queryParameter: string
   /**
    * Resolves to the caller's AuthContext, or to undefined when `optional` and no credentials were
    * carried. Rejects with an AuthError whose `realm` is set.

@@ -96,6 +96,24 @@ export function assertKnownKeys(name: string, options: object, known: readonly s
 }
 
 /**
+ * The option names of `T`, written once as a record the compiler checks both ways: a name missing
+ * from `T` or an option of `T` missing here fails to compile, so the list cannot drift from the type.
+ */
+export function optionNames<T>(names: { readonly [K in keyof Required<T>]: true }): ReadonlyArray<keyof T & string> {
+  return Object.freeze(Object.keys(names)) as ReadonlyArray<keyof T & string>
+}
+
+/** The options among `names` that are set (not undefined), copied into a new object. */
+export function pickOptions<T>(options: object, names: readonly string[]): T {
+  const picked: Record<string, unknown> = {}
+  for (const name of names) {
+    const value = (options as Record<string, unknown>)[name]
+    if (value !== undefined) picked[name] = value
+  }
+  return picked as T
+}
+
+/**
  * Spreads `defaults` under the options the user set, ignoring keys the user set to undefined,
  * so `{ max: undefined }` means "the default" rather than "no value".
  */

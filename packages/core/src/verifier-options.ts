@@ -5,7 +5,7 @@ import type { KeySetOptions } from './keys/options.js'
 import type { RevocationList } from './revocation.js'
 import { systemClock, type Clock } from './clock.js'
 import { parseDuration } from './duration.js'
-import { assertFunction, assertPositiveInteger } from './options.js'
+import { assertFunction, assertPositiveInteger, optionNames } from './options.js'
 import { ALGORITHM_SPECS } from './signature.js'
 import type { ClaimRules } from './claims.js'
 
@@ -14,6 +14,12 @@ export const VERIFIER_DEFAULTS = Object.freeze({
   clockTolerance: 5,
   maxTokenLength: 8192,
   cache: Object.freeze({ max: 10_000 }),
+})
+
+/** Every option name of {@link VerifierOptions}: these build a verifier and exclude a ready `verifier`. */
+export const VERIFIER_OPTION_NAMES = optionNames<VerifierOptions>({
+  issuer: true, audience: true, keys: true, issuers: true, algorithms: true, requiredClaims: true, clockTolerance: true, maxTokenAge: true,
+  maxTokenLength: true, isRevoked: true, revocations: true, checkClaims: true, cache: true, clock: true, onEvent: true,
 })
 
 /** Largest `maxTokenLength` accepted: 1 MiB. */

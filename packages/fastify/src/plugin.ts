@@ -16,16 +16,6 @@ export interface HivegateOptions extends AdapterGateOptions<'throw'> {
   errorMode?: ErrorMode
 }
 
-// Options `app.register()` itself reads; Fastify hands them to the plugin too.
-const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'] as const
-
-function gateOptions(options: HivegateOptions): HivegateOptions {
-  if (typeof options !== 'object' || options === null) return options
-  const copy: Record<string, unknown> = { ...options }
-  for (const name of REGISTER_OPTIONS) delete copy[name]
-  return copy as HivegateOptions
-}
-
 function admit(request: FastifyRequest, auth: AuthContext | undefined, done: HookHandlerDoneFunction): void {
   request.auth = auth
   done()
@@ -34,7 +24,7 @@ function admit(request: FastifyRequest, auth: AuthContext | undefined, done: Hoo
 const plugin: FastifyPluginCallback<HivegateOptions> = (fastify, options, done) => {
   let gate: AdapterGate
   try {
-    gate = createAdapterGate(gateOptions(options), 'throw')
+    gate = createAdapterGate(options, 'throw')
   } catch (err) {
     // A wrong option fails the registration: `app.ready()` (or `listen`) rejects with it.
     return done(err as Error)

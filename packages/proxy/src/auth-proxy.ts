@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import type { Duplex } from 'node:stream'
-import { AuthError, RESOLVER_DEFAULTS, writeAuthError, type AuthContext, type Authenticator } from '@hivegate/core'
+import { AuthError, writeAuthError, type AuthContext, type Authenticator } from '@hivegate/core'
 import type { WsAuth } from '@hivegate/ws'
 import { createProxyMiddleware, loggerPlugin, proxyEventsPlugin, type Plugin } from 'http-proxy-middleware'
 import { removeQueryParameter, resolveStripCredentials, stripCredentials } from './credentials.js'
@@ -60,8 +60,7 @@ export function authProxy(options: AuthProxyOptions): AuthProxy {
   const strip = resolveStripCredentials(options.stripCredentials)
   const gate = createProxyGate(options, resolved)
   const { authenticator } = gate
-  const cookieName = options.auth.cookieName ?? RESOLVER_DEFAULTS.cookieName
-  const queryParameter = options.auth.queryParameter ?? RESOLVER_DEFAULTS.queryParameter
+  const { cookieName, queryParameter } = authenticator
   const responseFilter = { names, cookieName, passAuthCookie: resolved.upstreamAuthCookie === 'pass' }
   const identities = new WeakMap<IncomingMessage, AuthContext>()
   const agent = resolved.target.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true })

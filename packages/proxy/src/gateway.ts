@@ -17,7 +17,10 @@ export interface GatewayLimits {
 }
 
 /** Options of {@link createGateway}: the proxy's plus server limits. */
-export interface GatewayOptions extends AuthProxyOptions {
+export type GatewayOptions = AuthProxyOptions & GatewaySettings
+
+/** The options of {@link createGateway} beyond the proxy's. */
+export interface GatewaySettings {
   limits?: GatewayLimits
   /**
    * Answers some requests on the gateway itself, before the proxy (e.g. the access management page,

@@ -1,4 +1,4 @@
-import type { AuthenticatorOptions } from '@hivegate/core'
+import type { Authenticator, AuthenticatorOptions } from '@hivegate/core'
 import type { Options as HpmOptions } from 'http-proxy-middleware'
 import type { IdentityHeaderNames } from './identity.js'
 import type { StripCredentialsOptions } from './credentials.js'
@@ -21,12 +21,29 @@ export interface WebSocketRelayOptions {
   quarantine?: Record<string, unknown>
 }
 
+/** How {@link authProxy} authenticates: exactly one of `auth` and `authenticator`. */
+export type ProxyAuthentication =
+  | {
+      /** Resolver, verifier and origin options, as for every hivegate adapter. */
+      auth: AuthenticatorOptions
+      authenticator?: undefined
+    }
+  | {
+      /**
+       * An authenticator built elsewhere (shared with other adapters), instead of `auth`: its
+       * resolver's cookie and query parameter are the ones stripped and filtered.
+       */
+      authenticator: Authenticator
+      auth?: undefined
+    }
+
 /** Options of {@link authProxy}. */
-export interface AuthProxyOptions {
+export type AuthProxyOptions = AuthProxySettings & ProxyAuthentication
+
+/** The options of {@link authProxy} beside how it authenticates. */
+export interface AuthProxySettings {
   /** Upstream base URL, `http:` or `https:`; WebSockets go to the same host as `ws:`/`wss:`. */
   target: string | URL
-  /** Resolver, verifier and origin options, as for every hivegate adapter. */
-  auth: AuthenticatorOptions
   /** Per-route rules, first match wins; a request no rule matches needs a valid token and nothing more. */
   routes?: readonly RouteRule[]
   /** Identity header names. Default `x-hivegate-sub`, `x-hivegate-tenant`, `x-hivegate-claims`. */
@@ -91,7 +108,7 @@ export function resolveProxyOptions(options: AuthProxyOptions): ResolvedProxyOpt
     throw new TypeError('"target" must be an http: or https: URL')
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new TypeError('"target" must be an http: or https: URL')
-  if (typeof options.auth !== 'object' || options.auth === null) throw new TypeError('"auth" must be an object of authenticator options')
+  if (options.authenticator === undefined && (typeof options.auth !== 'object' || options.auth === null)) throw new TypeError('"auth" must be an object of authenticator options')
   if (options.changeOrigin !== undefined && typeof options.changeOrigin !== 'boolean') throw new TypeError('"changeOrigin" must be a boolean')
   const preflight = options.preflight ?? PROXY_DEFAULTS.preflight
   if (preflight !== 'authenticate' && preflight !== 'pass') throw new TypeError('"preflight" must be "authenticate" or "pass"')

@@ -3,8 +3,8 @@ import {
   assertBoolean,
   assertOneOf,
   assertPlainObject,
+  authenticatorOptionsOf,
   optionTypeError,
-  QUARANTINE_LIMIT_NAMES,
   QUARANTINE_LIMITS,
   readyAuthenticator,
   resolveQuarantineLimits,
@@ -53,8 +53,6 @@ export interface ResolvedOptions {
   readonly onTrusted: ((socket: Socket, auth: AuthContext) => void) | undefined
 }
 
-const OWN_KEYS: readonly string[] = ['authenticator', 'quarantine', 'events', 'unlistedEvents', 'onTrusted', ...QUARANTINE_LIMIT_NAMES]
-
 function eventTable(value: unknown): Map<string, EventGuard> {
   if (value === undefined) return new Map()
   assertPlainObject('events', value)
@@ -66,14 +64,9 @@ function eventTable(value: unknown): Map<string, EventGuard> {
   return table
 }
 
+// The authenticator's options are those core names in the flat bag; the rest are this package's own.
 function buildAuthenticator(options: SocketAuthOptions): Authenticator {
-  const given = options.authenticator
-  if (given === undefined) {
-    const core: Record<string, unknown> = { ...options, sources: options.sources ?? DEFAULT_SOURCES, optional: true }
-    for (const key of OWN_KEYS) delete core[key]
-    return createAuthenticator(core as AuthenticatorOptions)
-  }
-  return readyAuthenticator(options, OWN_KEYS)!
+  return readyAuthenticator(options) ?? createAuthenticator({ ...authenticatorOptionsOf(options), sources: options.sources ?? DEFAULT_SOURCES, optional: true })
 }
 
 /** Validates the options once, at construction, and builds the authenticator. */

@@ -7,20 +7,18 @@ import { byKid, configFile, secretValue, type ConfigEnvironment } from './secret
 import { toAccessConfig, type AccessConfig } from './access-schema.js'
 import { dpopOptions } from './dpop-schema.js'
 
+/** The gateway a config file describes: always built from its `auth` block. */
+export type ConfiguredGateway = GatewayOptions & { auth: AuthenticatorOptions }
+
 /** What `hivegate serve` runs: the gateway options, where to listen, and the access registry. */
 export interface ServeConfig {
-  gateway: GatewayOptions
+  gateway: ConfiguredGateway
   listen: { host: string; port: number }
   /** The `access:` block, when there is one. */
   access?: AccessConfig
 }
 
 const ROOT_KEYS = ['listen', 'upstream', 'auth', 'identityHeaders', 'stripCredentials', 'preflight', 'upstreamAuthCookie', 'routes', 'limits', 'access']
-const AUTH_KEYS = [
-  'issuer', 'audience', 'cookieName', 'sources', 'requiredClaims', 'clockTolerance', 'maxTokenAge', 'maxTokenLength',
-  'allowedOrigins', 'realm', 'secrets', 'publicKeys', 'jwks', 'localJwks', 'throttle', 'dpop',
-]
-
 /** Where `serve` listens when the config does not say. */
 export const LISTEN_DEFAULTS = Object.freeze({ host: '127.0.0.1', port: 8080 })
 const SOURCES: readonly BuiltInSourceName[] = ['cookie', 'bearer', 'authMessage', 'query']
@@ -55,9 +53,8 @@ function keys(auth: Record<string, unknown>, where: ConfigEnvironment, registry:
 }
 
 // Failure throttling in memory; `trustProxy` is a hop count (or true/false), as in core.
-function throttle(value: unknown): AuthenticatorOptions['throttle'] {
+function throttle(value: unknown, path: ConfigPath): AuthenticatorOptions['throttle'] {
   if (value === undefined) return undefined
-  const path: ConfigPath = ['auth', 'throttle']
   if (value === false) return false
   const raw = mapping(value, path, ['maxFailures', 'window', 'trustProxy', 'maxKeys'])
   const out: NonNullable<Exclude<AuthenticatorOptions['throttle'], false>> = {}
@@ -75,6 +72,32 @@ function throttle(value: unknown): AuthenticatorOptions['throttle'] {
   }
   return out
 }
+
+type AuthField<K extends keyof AuthenticatorOptions> = (value: unknown, path: ConfigPath, where: ConfigEnvironment) => AuthenticatorOptions[K] | undefined
+
+// The core authenticator options a config file may set, keyed by core's own names (the compiler
+// checks each name and the type it reads), with how each is read from YAML.
+const AUTH_FIELDS: { readonly [K in keyof AuthenticatorOptions]?: AuthField<K> } = {
+  issuer: stringOrList,
+  audience: stringOrList,
+  cookieName: optionalString,
+  sources: (value, path) => {
+    const sources = stringList(value, path)
+    sources?.forEach((s, i) => (SOURCES as string[]).includes(s) || fail([...path, i], `must be one of ${SOURCES.join(', ')}`))
+    return sources as BuiltInSourceName[] | undefined
+  },
+  requiredClaims: stringList,
+  clockTolerance: cappedSeconds,
+  maxTokenAge: durationSeconds,
+  maxTokenLength: cappedInteger,
+  allowedOrigins: stringList,
+  realm: optionalString,
+  throttle,
+  dpop: (value, _path, where) => dpopOptions(value, where),
+}
+// `keys` is written flat in a config file: its sources sit beside the options above.
+const KEY_FIELDS = ['secrets', 'publicKeys', 'jwks', 'localJwks'] as const satisfies readonly (keyof KeySetOptions)[]
+const AUTH_KEYS: readonly string[] = [...Object.keys(AUTH_FIELDS), ...KEY_FIELDS]
 
 // With the access store on Redis, `serve` keeps throttle counters and spent DPoP proofs there, not in a bounded memory map.
 function sharedInRedis(auth: AuthenticatorOptions, where: ConfigEnvironment): void {
@@ -94,23 +117,12 @@ function authOptions(value: unknown, where: ConfigEnvironment, registry: boolean
   const auth = mapping(value, ['auth'], AUTH_KEYS)
   const issuer = stringOrList(auth.issuer, ['auth', 'issuer'])
   if (issuer === undefined) fail(['auth'], 'needs "issuer"')
-  const sources = stringList(auth.sources, ['auth', 'sources'])
-  sources?.forEach((s, i) => (SOURCES as string[]).includes(s) || fail(['auth', 'sources', i], `must be one of ${SOURCES.join(', ')}`))
   const options: AuthenticatorOptions = { issuer, keys: keys(auth, where, registry) }
-  const set = <K extends keyof AuthenticatorOptions>(key: K, v: AuthenticatorOptions[K] | undefined): void => {
-    if (v !== undefined) options[key] = v
+  for (const [key, read] of Object.entries(AUTH_FIELDS) as [keyof AuthenticatorOptions, AuthField<keyof AuthenticatorOptions>][]) {
+    if (key === 'issuer') continue
+    const value = read(auth[key], ['auth', key], where)
+    if (value !== undefined) (options as Record<string, unknown>)[key] = value
   }
-  set('audience', stringOrList(auth.audience, ['auth', 'audience']))
-  set('cookieName', optionalString(auth.cookieName, ['auth', 'cookieName']))
-  set('sources', sources as BuiltInSourceName[] | undefined)
-  set('requiredClaims', stringList(auth.requiredClaims, ['auth', 'requiredClaims']))
-  set('clockTolerance', cappedSeconds(auth.clockTolerance, ['auth', 'clockTolerance']))
-  set('maxTokenAge', durationSeconds(auth.maxTokenAge, ['auth', 'maxTokenAge']))
-  set('maxTokenLength', cappedInteger(auth.maxTokenLength, ['auth', 'maxTokenLength']))
-  set('allowedOrigins', stringList(auth.allowedOrigins, ['auth', 'allowedOrigins']))
-  set('realm', optionalString(auth.realm, ['auth', 'realm']))
-  set('throttle', throttle(auth.throttle))
-  set('dpop', dpopOptions(auth.dpop, where))
   return options
 }
 
@@ -163,7 +175,7 @@ export function toServeConfig(raw: unknown, where: ConfigEnvironment): ServeConf
   const target = string(upstream.target, ['upstream', 'target'])
   if (!/^https?:\/\/[^/]/.test(target)) fail(['upstream', 'target'], 'must be an http:// or https:// URL')
   if (root.auth === undefined) fail([], 'needs "auth" with an issuer and keys')
-  const gateway: GatewayOptions = { target, auth: authOptions(root.auth, where, root.access !== undefined) }
+  const gateway: ConfiguredGateway = { target, auth: authOptions(root.auth, where, root.access !== undefined) }
   const timeout = ms(upstream.timeout, ['upstream', 'timeout'])
   if (timeout !== undefined) gateway.timeout = timeout
   const changeOrigin = boolean(upstream.changeOrigin, ['upstream', 'changeOrigin'])

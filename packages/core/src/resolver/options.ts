@@ -1,5 +1,5 @@
 import type { BuiltInSourceName, TokenSource } from './source.js'
-import { assertString, optionTypeError } from '../options.js'
+import { assertString, optionNames, optionTypeError } from '../options.js'
 import { DEFAULT_COOKIE_NAME } from './cookie.js'
 import { DEFAULT_QUERY_PARAMETER } from './query.js'
 
@@ -9,6 +9,9 @@ export const RESOLVER_DEFAULTS = Object.freeze({
   cookieName: DEFAULT_COOKIE_NAME,
   queryParameter: DEFAULT_QUERY_PARAMETER,
 })
+
+/** Every option name of {@link ResolverOptions}. */
+export const RESOLVER_OPTION_NAMES = optionNames<ResolverOptions>({ sources: true, cookieName: true, queryParameter: true })
 
 /** Validates the resolver's scalar options once; `sources` is checked entry by entry as it is built. */
 export function resolveResolverOptions(options: ResolverOptions): void {
