@@ -154,17 +154,3 @@ export function createConnectionRegistry<H, C>(options: ConnectionRegistryOption
   }
 }
 
-// Node clamps longer timeouts to 1 ms; long-lived tokens re-arm until their deadline is due.
-const MAX_TIMER_MS = 2 ** 31 - 1
-
-/**
- * How long a connection authenticated as `auth` may stay open from `now`: `undefined` when it has no
- * deadline, 0 when it is due, else the wait for the next timer (capped, so the caller re-arms).
- * The deadline is the verifier's own `validUntil` (exp and maxTokenAge with clockTolerance), or `expiresAt`.
- */
-export function expiryWait(auth: { validUntil?: number; expiresAt?: number } | undefined, now: number): number | undefined {
-  if (auth === undefined) return undefined
-  const deadline = typeof auth.validUntil === 'number' ? auth.validUntil : auth.expiresAt
-  if (deadline === undefined) return undefined
-  return Math.max(0, Math.min(deadline - now, MAX_TIMER_MS))
-}

@@ -87,8 +87,11 @@ export function durationSeconds(value: unknown, path: ConfigPath): number | unde
   }
 }
 
+// A capped reader used on a key the table lacks would let any value through: fail loudly instead.
 function capOf(path: ConfigPath): number {
-  return CONFIG_CAPS[pathText(path) as CappedKey]
+  const key = pathText(path)
+  if (!Object.hasOwn(CONFIG_CAPS, key)) throw new Error(`hivegate.yml: "${key}" is read as a capped value but has no entry in CONFIG_CAPS`)
+  return CONFIG_CAPS[key as CappedKey]
 }
 
 /** A positive integer up to the key's entry in {@link CONFIG_CAPS}, or absent. */
