@@ -32,8 +32,8 @@ function parseObject(bytes: Buffer): Record<string, unknown> | undefined {
     return undefined
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
-  // Cheap text test first: only a segment that spells (or escapes) one of these names is walked.
-  if ((text.includes('__proto__') || text.includes('prototype') || text.includes('\\u')) && hasPrototypeKey(value)) {
+  // Cheap text test first: only a segment that spells ('proto' is in both names) or escapes one is walked.
+  if ((text.includes('proto') || text.includes('\\u')) && hasPrototypeKey(value)) {
     refuse('The token has a "__proto__" or "constructor.prototype" member')
   }
   return value as Record<string, unknown>
@@ -61,24 +61,43 @@ export function hasPrototypeKey(root: unknown): boolean {
   return false
 }
 
-// Three runs of base64url characters separated by dots. One regex test measured ~2x faster than a
-// charCodeAt loop over a 400-character token (Node 20), and it cannot backtrack: the classes exclude '.'.
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
-
 /** Most distinct headers remembered: real traffic uses a handful (one per alg/kid). */
 const HEADER_CACHE_MAX = 64
 /** Longest encoded header remembered; longer ones (x5c chains, padding) are parsed every time. */
 const HEADER_CACHE_KEY_MAX = 1024
-const headerCache = new Map<string, JwsHeader>()
+/** A parsed header and its encoded form: a copy, since a slice of the token would keep the whole token alive (V8 sliced strings). */
+interface KnownHeader {
+  readonly encoded: string
+  readonly header: JwsHeader
+}
+const headerCache = new Map<string, KnownHeader>()
+// The last header met, tried first by prefix: traffic mostly repeats one header, and a prefix test needs no slice and no hash.
+let lastHeader: KnownHeader = { encoded: '', header: { alg: '' } }
 
-function parseHeader(encoded: string, allowed: ReadonlySet<string>): JwsHeader {
-  const header = parseObject(Buffer.from(encoded, 'base64url'))
+function parseHeader(token: string, encoded: string, allowed: ReadonlySet<string>): JwsHeader {
+  const header = parseObject(decodeSegment(token, encoded))
   if (header === undefined) refuse('The token header is not a JSON object')
   const alg = header.alg
   // The spec table is checked too, so no allowlist can let `none` (in any casing) through.
   if (typeof alg !== 'string' || !allowed.has(alg) || !Object.hasOwn(ALGORITHM_SPECS, alg)) refuse('The token algorithm is not accepted')
   if (header.crit !== undefined) refuse('The token has critical header parameters this server does not understand')
   return Object.freeze(header) as JwsHeader
+}
+
+/**
+ * The bytes of one segment of `token`, which holds no '+', '/' or character above U+007F. Node's
+ * decoder skips any other character outside base64url, so a segment that is not strict base64url
+ * decodes to fewer bytes than its length promises: one comparison replaces a scan of every character.
+ */
+function decodeSegment(token: string, segment: string): Buffer {
+  const bytes = Buffer.from(segment, 'base64url')
+  if (bytes.length !== (segment.length * 3) >> 2) refuseShape(token)
+  return bytes
+}
+
+// Every refusal of the token's shape names the more useful of two causes.
+function refuseShape(token: string): never {
+  refuse(countDots(token) === 2 ? 'The token is not base64url' : 'The token must have exactly three parts')
 }
 
 /**
@@ -90,34 +109,45 @@ function parseHeader(encoded: string, allowed: ReadonlySet<string>): JwsHeader {
  * @throws AuthError `invalid_token` with a description that quotes nothing from the token
  */
 export function decodeCompact(token: string, allowed: ReadonlySet<string>): DecodedJws {
-  if (!COMPACT_JWS.test(token)) {
-    refuse(countDots(token) === 2 ? 'The token is not base64url' : 'The token must have exactly three parts')
-  }
   const first = token.indexOf('.')
-  const second = token.indexOf('.', first + 1)
+  const second = first === -1 ? -1 : token.indexOf('.', first + 1)
   const length = token.length
+  // The characters Node's base64url decoder takes besides base64url: '+', '/', and any above U+00FF
+  // (read by its low byte). Ruling them out here lets decodeSegment prove the rest by length.
+  if (first <= 0 || second <= first + 1 || second >= length - 1 || token.indexOf('+') !== -1 || token.indexOf('/') !== -1 || Buffer.byteLength(token, 'utf8') !== length) {
+    refuseShape(token)
+  }
   if (!isCanonicalTail(token, 0, first) || !isCanonicalTail(token, first + 1, second) || !isCanonicalTail(token, second + 1, length)) {
-    refuse('The token is not base64url')
+    refuseShape(token)
   }
-  const encodedHeader = token.slice(0, first)
-  let header = headerCache.get(encodedHeader)
-  if (header === undefined || !allowed.has(header.alg)) {
-    header = parseHeader(encodedHeader, allowed)
-    if (encodedHeader.length <= HEADER_CACHE_KEY_MAX) {
-      if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear()
-      // A slice of the token would keep the whole token alive (V8 sliced strings): store a copy.
-      headerCache.set(Buffer.from(encodedHeader, 'latin1').toString('latin1'), header)
-    }
-  }
-  const claims = parseObject(Buffer.from(token.slice(first + 1, second), 'base64url'))
+  // Both decoded before the header is read, so a token of the wrong shape is refused as such first.
+  const payload = decodeSegment(token, token.slice(first + 1, second))
+  const signature = decodeSegment(token, token.slice(second + 1))
+  const header = knownHeader(token, first, allowed)
+  const claims = parseObject(payload)
   if (claims === undefined) refuse('The token payload is not a JSON object')
   return {
     header,
     claims: claims as Claims,
     spec: ALGORITHM_SPECS[header.alg as Algorithm],
     signingInput: token.slice(0, second),
-    signature: Buffer.from(token.slice(second + 1), 'base64url'),
+    signature,
   }
+}
+
+// The parsed header of `token`, whose first '.' is at `first`: remembered, or parsed and remembered.
+function knownHeader(token: string, first: number, allowed: ReadonlySet<string>): JwsHeader {
+  let known = first === lastHeader.encoded.length && token.startsWith(lastHeader.encoded) ? lastHeader : headerCache.get(token.slice(0, first))
+  if (known === undefined || !allowed.has(known.header.alg)) {
+    const encoded = token.slice(0, first)
+    const header = parseHeader(token, encoded, allowed)
+    if (encoded.length > HEADER_CACHE_KEY_MAX) return header
+    known = { encoded: Buffer.from(encoded, 'latin1').toString('latin1'), header }
+    if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear()
+    headerCache.set(known.encoded, known)
+  }
+  lastHeader = known
+  return known.header
 }
 
 function countDots(token: string): number {

@@ -73,6 +73,8 @@ interface Verification {
   readonly token: string
   readonly source: string
   readonly check: TokenCheck | undefined
+  /** Epoch ms, read once per synchronous stretch: again after every wait. */
+  now: number
   jws: DecodedJws | undefined
   keysAt: number
   keys: readonly VerificationKey[] | undefined
@@ -82,8 +84,8 @@ interface Verification {
 }
 
 // A literal of one shape: the fastest object V8 makes, and one hidden class for every stage to read.
-function startVerification(token: string, source: string, check: TokenCheck | undefined): Verification {
-  return { token, source, check, jws: undefined, keysAt: 0, keys: undefined, claims: undefined, verdict: undefined, auth: undefined }
+function startVerification(token: string, source: string, check: TokenCheck | undefined, now: number): Verification {
+  return { token, source, check, now, jws: undefined, keysAt: 0, keys: undefined, claims: undefined, verdict: undefined, auth: undefined }
 }
 
 const authOf = (state: Verification): AuthContext => state.auth!
@@ -132,8 +134,8 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
 
   // A hit made under the current keys, or undefined. A cached token was proven strict base64url
   // compact JWS when admitted, so the source check is not due for it.
-  function lookup(cache: TokenCache<Verified>, token: string): Verified | undefined {
-    const hit = cache.get(token, currentTime())
+  function lookup(cache: TokenCache<Verified>, token: string, now: number): Verified | undefined {
+    const hit = cache.get(token, now)
     return hit === undefined || (keysVersion !== undefined && hit.keysVersion !== keysVersion()) ? undefined : hit
   }
 
@@ -164,16 +166,24 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   const sourceCheck: Stage<Verification> = {
     waits: 'the source check',
     run({ token, check }) {
-      if (check !== undefined && !check.passes(token)) throw new AuthError('invalid_request', check.reason)
+      // A check every JWS passes is left to decoding, which refuses first what the check would.
+      if (check !== undefined && check.admitsEveryJws !== true && !check.passes(token)) throw new AuthError('invalid_request', check.reason)
       return undefined
     },
   }
   const decode: Stage<Verification> = {
     waits: 'decoding',
     run(state) {
-      // Read before any key work too, so a broken clock cannot make unsigned tokens fetch a JWKS.
-      if (cache === undefined) currentTime()
-      state.jws = decodeCompact(state.token, allowed)
+      try {
+        // Read before any key work too, so a broken clock cannot make unsigned tokens fetch a JWKS.
+        if (cache === undefined) state.now = currentTime()
+        state.jws = decodeCompact(state.token, allowed)
+      } catch (err) {
+        // Only a token the source check refuses can fail here first: that check's verdict comes first.
+        const check = state.check
+        if (check !== undefined && check.admitsEveryJws === true && !check.passes(state.token)) throw new AuthError('invalid_request', check.reason)
+        throw err
+      }
       // Read before selecting: a key retired while a lookup is pending must not be cached as current.
       state.keysAt = keysVersion === undefined ? 0 : keysVersion()
       return undefined
@@ -212,7 +222,7 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
   const registeredClaims: Stage<Verification> = {
     waits: 'the claims check',
     run(state) {
-      state.verdict = checkRegisteredClaims(state.claims!, Math.floor(currentTime() / 1000), rules)
+      state.verdict = checkRegisteredClaims(state.claims!, Math.floor(state.now / 1000), rules)
       return undefined
     },
   }
@@ -239,7 +249,7 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
       const until = verdict.validUntil
       const validUntil = until === Infinity ? undefined : until
       // listVersion -1: the first hit looks the jti up, since a hook may have awaited after the list was checked.
-      if (cache !== undefined && verdict.cacheable && until > currentTime()) {
+      if (cache !== undefined && verdict.cacheable && until > state.now) {
         cache.set(token, { claims, permissions, jti: claims.jti, validUntil, listVersion: -1, keysVersion: state.keysAt }, until)
       }
       state.auth = createAuthContext(token, source, claims, permissions, validUntil)
@@ -284,6 +294,7 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
 
   async function resume(state: Verification, pending: Promise<unknown>, next: number): Promise<Verification> {
     await pending
+    state.now = currentTime()
     return runFrom(state, next, false)
   }
 
@@ -293,9 +304,11 @@ export function assembleVerifier(options: VerifierOptions, parts: VerifierParts)
     let result: Verification | Promise<Verification>
     try {
       checkSize(token, check)
-      const hit = cache === undefined ? undefined : lookup(cache, token)
+      // Without a cache, the clock is first read by decoding, after the source check.
+      const now = cache === undefined ? NaN : currentTime()
+      const hit = cache === undefined ? undefined : lookup(cache, token, now)
       if (hit !== undefined) return fromCache(token, source, hit, sync)
-      state = startVerification(token, source, check)
+      state = startVerification(token, source, check, now)
       result = runFrom(state, 0, sync)
     } catch (err) {
       throw err instanceof NotSynchronousError ? err : toAuthError(err)

@@ -43,6 +43,11 @@ export interface TokenCheck {
   passes(token: string): boolean
   /** The `invalid_request` reason when it does not. */
   readonly reason: string
+  /**
+   * True when every strict compact JWS passes this check (the built-in sources' checks do): the
+   * verifier then runs it only for a token it cannot decode, with the same outcome.
+   */
+  readonly admitsEveryJws?: boolean
 }
 
 export interface Verifier {

@@ -127,4 +127,35 @@ describe('authenticator: the bearer character check on a cache miss', () => {
     expect(built({ headers: {}, message: `Bearer ${token}` })).to.deep.equal({ token, source: 'authMessage', check: undefined })
     expect(built({ headers: {}, url: `/?${DEFAULT_QUERY_PARAMETER}=${token}` })).to.deep.equal({ token, source: 'query', check: undefined })
   })
+
+  it('runs a check every JWS passes only when decoding fails, with the verdict it gave first; any other check first', () => {
+    const verifier = createVerifier({ ...options, cache: false })
+    const refusedBy = (t: string, check: Parameters<typeof verifier.run>[2]): AuthError => {
+      try {
+        verifier.run(t, 'custom', check, true)
+      } catch (err) {
+        return err as AuthError
+      }
+      throw new Error('accepted')
+    }
+    const seen: string[] = []
+    const counted = { passes: (t: string) => (seen.push(t), BEARER_CHECK.passes(t)), reason: B64TOKEN_REASON, admitsEveryJws: true }
+    expect(verifier.run(token, 'custom', counted, true).subject).to.equal('johndoe')
+    expect(seen).to.deep.equal([])
+    expect(refusedBy(`${token}!`, counted)).to.include({ code: 'invalid_request', message: B64TOKEN_REASON })
+    expect(refusedBy(`${token}+`, counted)).to.include({ code: 'invalid_token', message: 'The token is not base64url' })
+    expect(seen).to.have.length(2)
+    // A stricter check says nothing of the kind, so it still runs before decoding.
+    const strict = { passes: () => false, reason: 'custom tokens only' }
+    expect(refusedBy(token, strict)).to.include({ code: 'invalid_request', message: 'custom tokens only' })
+  })
+
+  it('answers the check\'s verdict before a broken clock\'s', () => {
+    const clock = createManualClock()
+    const verifier = createVerifier({ ...options, cache: false, clock: { ...clock, now: () => NaN, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout } })
+    for (const check of [BEARER_CHECK, { passes: BEARER_CHECK.passes, reason: B64TOKEN_REASON }]) {
+      expect(() => verifier.run(`${token}!`, 'bearer', check, true)).to.throw(AuthError, B64TOKEN_REASON)
+      expect(() => verifier.run(token, 'bearer', check, true)).to.throw(AuthError).with.property('code', 'keys_unavailable')
+    }
+  })
 })

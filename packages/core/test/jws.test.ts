@@ -57,6 +57,45 @@ describe('decodeCompact', () => {
     const crit = `${encodeBase64url('{"alg":"HS256","crit":["b64"],"b64":true}')}.${encodeBase64url('{}')}.AAAA`
     expect(refusal(() => decodeCompact(crit, ALL)).message).to.match(/critical/)
   })
+
+  it('refuses every character outside base64url in every part, whatever Node\'s decoder makes of it', async () => {
+    const token = await mint({ key: secret(), claims: { sub: 'x' } })
+    const [header, payload, signature] = token.split('.') as [string, string, string]
+    const alphabet = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')
+    // Each part once as it is and once a character longer, so both lengths that 3 bytes do not divide are met.
+    const parts = [header, payload, signature].flatMap((part, index) => [{ index, part }, { index, part: `${part}A` }])
+    const refusedAs = (variant: string[]): string => refusal(() => decodeCompact(variant.join('.'), ALL)).message
+    // Every code unit of the first two pages, then above them each one whose low byte is a base64url
+    // character: the decoder reads a two-byte character by its low byte, so those are the ones it would take.
+    const codes: number[] = []
+    for (let code = 0; code < 0x200; code++) codes.push(code)
+    for (let page = 0x200; page <= 0xffff; page += 0x100) for (const char of alphabet) codes.push(page + char.charCodeAt(0))
+    for (const code of codes) {
+      const char = String.fromCharCode(code)
+      if (alphabet.has(char)) continue
+      const expected = char === '.' ? 'The token must have exactly three parts' : 'The token is not base64url'
+      for (const { index, part } of parts) {
+        const replaced = [header, payload, signature]
+        replaced[index] = `${part[0]}${char}${part.slice(2)}`
+        const inserted = [header, payload, signature]
+        inserted[index] = `${part[0]}${char}${part.slice(1)}`
+        for (const variant of [replaced, inserted]) {
+          const message = refusedAs(variant)
+          if (message !== expected) expect.fail(`U+${code.toString(16).padStart(4, '0')} in part ${index}: ${message}`)
+        }
+      }
+    }
+  })
+
+  it('refuses empty parts, padding and a fourth part', async () => {
+    const token = await mint({ key: secret() })
+    const [header, payload, signature] = token.split('.') as [string, string, string]
+    for (const bad of [`.${payload}.${signature}`, `${header}..${signature}`, `${header}.${payload}.`, `${header}.${payload}.${signature}=`, `${header}.${payload}`]) {
+      expect(refusal(() => decodeCompact(bad, ALL)).message, bad.slice(0, 12)).to.match(/not base64url|three parts/)
+    }
+    expect(refusal(() => decodeCompact(`${token}.AAAA`, ALL)).message).to.equal('The token must have exactly three parts')
+    expect(refusal(() => decodeCompact(`${header}.${payload}=.${signature}`, ALL)).message).to.equal('The token is not base64url')
+  })
 })
 
 describe('decodeCompact: prototype keys', () => {

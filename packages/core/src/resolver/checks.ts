@@ -16,8 +16,8 @@ export function isB64Token(token: string): boolean {
   return B64TOKEN.test(token)
 }
 
-/** The bearer source's check: RFC 6750 b64token. */
-export const BEARER_CHECK: TokenCheck = Object.freeze({ passes: isB64Token, reason: B64TOKEN_REASON })
+/** The bearer source's check: RFC 6750 b64token, whose alphabet holds base64url and '.'. */
+export const BEARER_CHECK: TokenCheck = Object.freeze({ passes: isB64Token, reason: B64TOKEN_REASON, admitsEveryJws: true })
 
 // RFC 7515 §7.1 compact serialization: three base64url parts. The signature may be empty here;
 // the verifier refuses unsigned tokens with `invalid_token`. Compiled once; '.' is outside each
@@ -31,5 +31,5 @@ export function isCompactJws(value: string): boolean {
 
 /** The cookie source's check: a compact JWS; `reason` names the cookie. */
 export function cookieCheck(reason: string): TokenCheck {
-  return Object.freeze({ passes: isCompactJws, reason })
+  return Object.freeze({ passes: isCompactJws, reason, admitsEveryJws: true })
 }
