@@ -1,6 +1,8 @@
-// `npm run bench [-- part …] [-- --quick]`: runs the parts asked for (default all), merges them
-// into bench/results.json and rewrites bench/RESULTS.md. `--render` only rewrites RESULTS.md.
+// `npm run bench [-- part …] [-- --quick] [-- --baseline=file]`: runs the parts asked for (default
+// all), merges them into bench/results.json and rewrites bench/RESULTS.md. `--render` only rewrites
+// RESULTS.md. `--baseline` compares every row with an earlier results.json (kept where it is).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { machine } from './lib/machine.js'
 import { render } from './lib/report.js'
@@ -10,10 +12,13 @@ const PARTS = ['verify', 'http', 'jwks', 'oversize', 'ws', 'socketio', 'access',
 const RESULTS_JSON = fileURLToPath(new URL('results.json', import.meta.url))
 const RESULTS_MD = fileURLToPath(new URL('RESULTS.md', import.meta.url))
 const NOTES = fileURLToPath(new URL('NOTES.md', import.meta.url))
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url))
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
 const asked = args.filter((a) => !a.startsWith('--'))
+const baselineArg = args.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length)
+if (baselineArg !== undefined && !existsSync(baselineArg)) throw new Error(`--baseline: no file at ${baselineArg}`)
 for (const a of asked) if (!PARTS.includes(a)) throw new Error(`unknown part "${a}"; parts: ${PARTS.join(', ')}`)
 const parts = asked.length > 0 ? PARTS.filter((p) => asked.includes(p)) : PARTS
 
@@ -39,14 +44,26 @@ async function hivegateReady() {
   return missing.length === 0
 }
 
+// The baseline is named in results.json (relative to bench/), so `--render` compares again.
+function withBaseline(results) {
+  if (baselineArg !== undefined) results.baseline = { file: relative(BENCH_DIR, resolve(baselineArg)) }
+  return results
+}
+
+function renderFile(results) {
+  const file = results.baseline?.file
+  const baseline = file === undefined ? undefined : { file, results: JSON.parse(readFileSync(resolve(BENCH_DIR, file), 'utf8')) }
+  writeFileSync(RESULTS_MD, render(results, NOTES, baseline))
+}
+
 if (args.includes('--render')) {
   // Rewrites RESULTS.md from results.json and NOTES.md, measuring nothing.
-  writeFileSync(RESULTS_MD, render(JSON.parse(readFileSync(RESULTS_JSON, 'utf8')), NOTES))
+  renderFile(withBaseline(JSON.parse(readFileSync(RESULTS_JSON, 'utf8'))))
   log(`rendered ${RESULTS_MD}`)
   process.exit(0)
 }
 
-const results = existsSync(RESULTS_JSON) && parts.length < PARTS.length ? JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) : {}
+const results = withBaseline(existsSync(RESULTS_JSON) && parts.length < PARTS.length ? JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) : {})
 const ready = await hivegateReady()
 for (const part of parts) {
   log(`${part}: start`)
@@ -61,7 +78,7 @@ for (const part of parts) {
     process.exitCode = 1
   }
   writeFileSync(RESULTS_JSON, `${JSON.stringify(results, null, 2)}\n`)
-  writeFileSync(RESULTS_MD, render(results, NOTES))
+  renderFile(results)
   log(`${part}: done`)
 }
 log(`wrote ${RESULTS_MD}`)

@@ -1,6 +1,7 @@
 // Renders results.json as RESULTS.md: machine, targets, then one section per part.
 import { existsSync, readFileSync } from 'node:fs'
 import { judge } from './targets.js'
+import { compare } from './compare.js'
 
 const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—')
 const int = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '—')
@@ -164,8 +165,30 @@ function dpopSection(d) {
   ].join('\n')
 }
 
-/** Markdown for `results` (the object stored in results.json). */
-export function render(results, notesPath) {
+function firstDate(results) {
+  return Object.values(results).map((p) => p?.machine?.date).filter(Boolean).sort()[0] ?? 'an unknown date'
+}
+
+function baselineSection({ file, results: before }, results) {
+  const rows = compare(before, results)
+  const spread = (f) => (f.iqr === undefined ? '' : ` (${f.iqr[0].toFixed(2)}–${f.iqr[1].toFixed(2)})`)
+  const worse = rows.filter((r) => r.verdict === 'worse')
+  return [
+    '## Before and after',
+    `Every row against the run in \`${file}\` (from ${firstDate(before)}), on the within-run ratios; the interquartile range of the rounds in brackets. ` +
+      '"worse" means the two runs\' spreads agree: the new median is beyond the earlier interquartile range on the bad side and the earlier median beyond the new one on the good side ("better" likewise); otherwise "within". ' +
+      `${rows.length} rows compared: **${worse.length} worse**, ${rows.filter((r) => r.verdict === 'better').length} better.`,
+    '',
+    table(['part', 'row', 'metric', 'before', 'after', 'change', 'verdict'], rows.map((r) => [
+      r.part, r.row, r.metric, `${x(r.before.median)}${spread(r.before)}`, `${x(r.after.median)}${spread(r.after)}`,
+      `${r.change >= 0 ? '+' : ''}${(r.change * 100).toFixed(1)} %`, r.verdict === 'worse' ? '**worse**' : r.verdict,
+    ])),
+    '',
+  ].join('\n')
+}
+
+/** Markdown for `results` (the object stored in results.json), compared with `baseline` when given. */
+export function render(results, notesPath, baseline) {
   // A part never run (results.json from before it existed) is left out, not a crash.
   const parts = ['verify', 'http', 'jwks', 'oversize', 'ws', 'socketio', 'access', 'dpop'].filter((p) => results[p])
   const targets = judge(results)
@@ -184,6 +207,7 @@ export function render(results, notesPath) {
     table(['part', 'target', 'verdict', 'measured'], targets.map((t) => [t.part, t.target, t.status === 'MISSED' ? '**MISSED**' : t.status, t.measured])),
     '',
   ]
+  if (baseline !== undefined) out.push(baselineSection(baseline, results))
   const sections = { verify: verifySection, http: httpSection, jwks: jwksSection, oversize: oversizeSection, ws: wsSection, socketio: socketioSection, access: accessSection, dpop: dpopSection }
   for (const p of parts) out.push(results[p].failed ? `## ${p}\n**This part failed:** ${results[p].failed}` : sections[p](results[p]), '')
   if (notesPath && existsSync(notesPath)) out.push(readFileSync(notesPath, 'utf8').trim(), '')
