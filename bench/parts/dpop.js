@@ -10,7 +10,7 @@ import { loadCore, verifierOptions } from '../lib/hivegate.js'
 const HTU = 'https://api.example/things/1'
 const quartiles = (values) => [quantile(values, 0.25), quantile(values, 0.75)]
 
-function proofFor(key, jwk, token) {
+export function proofFor(key, jwk, token) {
   const header = { typ: 'dpop+jwt', alg: key.alg, jwk }
   const payload = { jti: randomBytes(16).toString('base64url'), htm: 'GET', htu: HTU, iat: Math.floor(Date.now() / 1000), ath: createHash('sha256').update(token).digest('base64url') }
   const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url')
