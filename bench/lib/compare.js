@@ -46,7 +46,7 @@ function figures(results) {
  * Worse means both runs' spreads agree: the new median lies beyond the old interquartile range on
  * the bad side, and the old median beyond the new range on the good side. Without IQRs: no verdict.
  */
-function verdict(before, after) {
+export function verdict(before, after) {
   if (before.iqr === undefined || after.iqr === undefined) return 'single sample'
   const [b1, b3] = before.iqr
   const [a1, a3] = after.iqr

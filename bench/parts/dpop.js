@@ -20,7 +20,7 @@ export function proofFor(key, jwk, token) {
 }
 
 // A view as an adapter builds it: a fresh object and raw-header array per request.
-function viewOf(authorization, dpop) {
+export function viewOf(authorization, dpop) {
   const headers = dpop === undefined ? { host: 'api.example', authorization } : { host: 'api.example', authorization, dpop }
   return { headers, rawHeaders: Object.entries(headers).flat(), method: 'GET', url: '/things/1?page=2', protocol: 'https' }
 }

@@ -11,34 +11,17 @@ import { calculateJwkThumbprint } from 'jose'
 import { claims, makeKey, signToken } from '../lib/fixtures.js'
 import { createFloor } from '../lib/floor.js'
 import { verifierOptions } from '../lib/hivegate.js'
+import { verdict } from '../lib/compare.js'
+import { measure } from '../lib/measure.js'
 import { headerPool } from '../lib/pipeline.js'
 import { quantile } from '../lib/stats.js'
+import { proofFor, viewOf } from '../parts/dpop.js'
 
 const SELF = fileURLToPath(import.meta.url)
-let sink
 
-function rate(fn, ms) {
-  const start = performance.now()
-  let ops = 0
-  let now
-  do {
-    for (let i = 0; i < 256; i++) sink = fn(i)
-    ops += 256
-    now = performance.now()
-  } while (now - start < ms)
-  return ops / (now - start)
-}
-
-async function awaitedRate(fn, ms) {
-  const start = performance.now()
-  let ops = 0
-  let now
-  do {
-    for (let i = 0; i < 256; i++) sink = await fn(i)
-    ops += 256
-    now = performance.now()
-  } while (now - start < ms)
-  return ops / (now - start)
+// ops/ms of one row over `ms`, in the verify part's loops; `fn` gets a call counter.
+async function rate(row, ms) {
+  return (await measure({ fn: row.fn, async: row.awaited }, undefined, ms, 256)) / 1000
 }
 
 // The rows, each { name, fn, awaited? }; a fresh token string per call, as a server receives it.
@@ -47,39 +30,39 @@ async function rows(core) {
   const rs = makeKey('RS256')
   const hsPool = headerPool(signToken(hs))
   const rsPool = headerPool(signToken(rs))
-  const fresh = (pool, i) => pool[i & 1023].slice(7)
-  const view = (pool, i) => ({ headers: { authorization: pool[i & 1023] }, method: 'GET', remoteAddress: '10.0.0.1' })
+  let calls = 0
+  const fresh = (pool) => pool[calls++ & 1023].slice(7)
+  const view = (pool) => ({ headers: { authorization: pool[calls++ & 1023] }, method: 'GET', remoteAddress: '10.0.0.1' })
   const floor = createFloor('HS256', hs.verifyKey)
-  const list = [{ name: 'HS256 floor', fn: (i) => floor(fresh(hsPool, i)) }]
+  const list = [{ name: 'HS256 floor', fn: () => floor(fresh(hsPool)) }]
   for (const [alg, key, pool] of [['HS256', hs, hsPool], ['RS256', rs, rsPool]]) {
     const uncached = core.createVerifier(verifierOptions(key, { cache: false }))
     const cached = core.createVerifier(verifierOptions(key))
-    list.push({ name: `${alg} verifySync, cache off`, fn: (i) => uncached.verifySync(fresh(pool, i)) })
-    list.push({ name: `${alg} verifySync, cache`, fn: (i) => cached.verifySync(fresh(pool, i)) })
+    list.push({ name: `${alg} verifySync, cache off`, fn: () => uncached.verifySync(fresh(pool)) })
+    list.push({ name: `${alg} verifySync, cache`, fn: () => cached.verifySync(fresh(pool)) })
   }
   const uncached = core.createVerifier(verifierOptions(hs, { cache: false }))
-  list.push({ name: 'HS256 verify (awaited), cache off', fn: (i) => uncached.verify(fresh(hsPool, i)), awaited: true })
+  list.push({ name: 'HS256 verify (awaited), cache off', fn: () => uncached.verify(fresh(hsPool)), awaited: true })
   for (const [label, extra] of [['cache off', { cache: false }], ['cache', {}], ['cache, throttle on', { throttle: {} }]]) {
     const authenticator = core.createAuthenticator({ ...verifierOptions(hs), ...extra })
-    list.push({ name: `HS256 authenticateEager(view), ${label}`, fn: (i) => authenticator.authenticateEager(view(hsPool, i)) })
+    list.push({ name: `HS256 authenticateEager(view), ${label}`, fn: () => authenticator.authenticateEager(view(hsPool)) })
   }
   const es = makeKey('ES256')
   const jwk = es.verifyKey.export({ format: 'jwk' })
   const bound = signToken(hs, claims({ cnf: { jkt: await calculateJwkThumbprint(jwk, 'sha256') } }))
   const dpop = core.createAuthenticator({ ...verifierOptions(hs), dpop: { mode: 'required', maxProofAge: 86_400, replayStore: { add: () => true } } })
-  const proof = (await import('../parts/dpop.js')).proofFor(es, jwk, bound)
-  const headers = { host: 'api.example', authorization: `DPoP ${bound}`, dpop: proof }
-  list.push({ name: 'DPoP, ES256 proof', fn: () => dpop.authenticateSync({ headers, rawHeaders: Object.entries(headers).flat(), method: 'GET', url: '/things/1?page=2', protocol: 'https' }) })
+  const proof = proofFor(es, jwk, bound)
+  list.push({ name: 'DPoP, ES256 proof', fn: () => dpop.authenticateSync(viewOf(`DPoP ${bound}`, proof)) })
   return list
 }
 
 // One build in this process: ops/ms per row, the median of interleaved rounds.
 async function child(coreEntry) {
   const list = await rows(await import(pathToFileURL(coreEntry).href))
-  for (const row of list) await (row.awaited ? awaitedRate(row.fn, 200) : rate(row.fn, 200))
+  for (const row of list) await rate(row, 200)
   const samples = list.map(() => [])
   for (let round = 0; round < 15; round++) {
-    for (let j = 0; j < list.length; j++) samples[j].push(await (list[j].awaited ? awaitedRate(list[j].fn, 40) : rate(list[j].fn, 40)))
+    for (let j = 0; j < list.length; j++) samples[j].push(await rate(list[j], 40))
   }
   const floorAt = samples[0]
   const out = {}
@@ -89,13 +72,8 @@ async function child(coreEntry) {
   process.stdout.write(JSON.stringify(out))
 }
 
-function verdict(before, after) {
-  const [b1, b3] = [quantile(before, 0.25), quantile(before, 0.75)]
-  const [a1, a3] = [quantile(after, 0.25), quantile(after, 0.75)]
-  const [b, a] = [quantile(before, 0.5), quantile(after, 0.5)]
-  if (a < b1 && b > a3) return '**worse**'
-  return a > b3 && b < a1 ? 'better' : 'within'
-}
+// The runs of one build as compare.js reads a figure: median and quartiles, higher is better.
+const figure = (values) => ({ median: quantile(values, 0.5), iqr: [quantile(values, 0.25), quantile(values, 0.75)], higher: true })
 
 async function main([before, after, runs = '5']) {
   if (!before || !after) throw new Error('usage: node bench/tools/compare-builds.js <before checkout> <after checkout> [runs]')
@@ -116,7 +94,7 @@ async function main([before, after, runs = '5']) {
     const a = results.after.map((r) => r[name].opsPerMs)
     const ratio = (side) => quantile(results[side].map((r) => r[name].toFloor), 0.5).toFixed(3)
     const floorCol = name.startsWith('HS256') && name.endsWith('cache off') ? `${ratio('before')} → ${ratio('after')}` : '—'
-    console.log(`| ${name} | ${fmt(b)} | ${fmt(a)} | ${((quantile(a, 0.5) / quantile(b, 0.5) - 1) * 100).toFixed(1)} % | ${floorCol} | ${verdict(b, a)} |`)
+    console.log(`| ${name} | ${fmt(b)} | ${fmt(a)} | ${((quantile(a, 0.5) / quantile(b, 0.5) - 1) * 100).toFixed(1)} % | ${floorCol} | ${b.length < 3 ? '— (fewer than 3 runs)' : verdict(figure(b), figure(a)).replace('worse', '**worse**')} |`)
   }
 }
 

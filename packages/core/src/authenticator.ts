@@ -9,7 +9,7 @@ import { dpopGuardedVerifier } from './dpop/verifier.js'
 import { AuthError, isAuthError } from './errors.js'
 import { isOriginAllowed } from './origin.js'
 import { checkedResolver, createUncheckedResolver, type MaybeUncheckedToken } from './resolver/index.js'
-import { RESOLVER_DEFAULTS } from './resolver/options.js'
+import { credentialNames } from './resolver/options.js'
 import type { AuthenticatorOptions } from './authenticator-options.js'
 import type { ResolvedToken } from './resolver/source.js'
 import { buildVerifier, checkOriginOf, resolveAuthenticatorOptions, resolverOptions, type CheckOrigin } from './authenticator-options.js'
@@ -155,8 +155,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     resolve,
     optional,
     realm,
-    cookieName: options.cookieName ?? RESOLVER_DEFAULTS.cookieName,
-    queryParameter: options.queryParameter ?? RESOLVER_DEFAULTS.queryParameter,
+    ...credentialNames(options),
     authenticate(view: RequestView, call?: AuthenticateOptions): Promise<AuthContext | undefined> {
       const result = eager(view, call)
       return isPromise<AuthContext | undefined>(result) ? result : Promise.resolve(result)

@@ -19,13 +19,11 @@ export {
   assertStringArray,
   optionNames,
   optionTypeError,
-  pickOptions,
   withDefaults,
 } from './options.js'
 export { assertOriginRule } from './origin.js'
 export { MAX_CLOCK_TOLERANCE, MAX_TOKEN_LENGTH_LIMIT } from './verifier-options.js'
-export { AUTHENTICATOR_OPTION_NAMES, authenticatorOptionsOf, firstAuthenticatorOption, readyAuthenticator } from './authenticator-options.js'
-export { RESOLVER_OPTION_NAMES } from './resolver/options.js'
+export { authenticatorOptionsOf, firstAuthenticatorOption, readyAuthenticator } from './authenticator-options.js'
 export { DeferredRequestView, type DeferredFields } from './request-view.js'
 export { QUARANTINE_LIMITS, QUARANTINE_LIMIT_NAMES, resolveQuarantineLimits } from './quarantine/limits.js'
 export type { QuarantineLimits } from './quarantine/limits.js'

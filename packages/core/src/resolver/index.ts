@@ -7,7 +7,7 @@ import type { BuiltInSourceName, ResolvedToken, Resolver, TokenSource } from './
 import { authMessageSource } from './auth-message.js'
 import { BEARER_CHECK, uncheckedBearerSource } from './bearer.js'
 import { uncheckedCookieSource } from './cookie.js'
-import { RESOLVER_DEFAULTS, resolveResolverOptions } from './options.js'
+import { credentialNames, RESOLVER_DEFAULTS, resolveResolverOptions } from './options.js'
 import { querySource } from './query.js'
 
 const BUILT_IN_NAMES: readonly BuiltInSourceName[] = ['cookie', 'bearer', 'authMessage', 'query']
@@ -38,12 +38,12 @@ interface BuiltSource {
   readonly check: TokenCheck | undefined
 }
 
-function buildSource(entry: unknown, index: number, options: ResolverOptions): BuiltSource {
+function buildSource(entry: unknown, index: number, names: ReturnType<typeof credentialNames>): BuiltSource {
   switch (entry) {
-    case 'cookie': return uncheckedCookieSource(options.cookieName ?? RESOLVER_DEFAULTS.cookieName)
+    case 'cookie': return uncheckedCookieSource(names.cookieName)
     case 'bearer': return { source: uncheckedBearerSource, check: BEARER_CHECK }
     case 'authMessage': return { source: authMessageSource, check: undefined }
-    case 'query': return { source: querySource(options.queryParameter ?? RESOLVER_DEFAULTS.queryParameter), check: undefined }
+    case 'query': return { source: querySource(names.queryParameter), check: undefined }
   }
   if (typeof entry === 'string') {
     throw new TypeError(`"sources" has an unknown source ${JSON.stringify(entry)}; expected ${BUILT_IN_NAMES.join(', ')} or a TokenSource`)
@@ -59,7 +59,8 @@ function buildSources(options: ResolverOptions): BuiltSource[] {
   const entries = options.sources ?? RESOLVER_DEFAULTS.sources
   if (!Array.isArray(entries)) throw optionTypeError('sources', 'an array of source names or TokenSources', entries)
   if (entries.length === 0) throw new RangeError('"sources" must list at least one source')
-  const sources = entries.map((entry, i) => buildSource(entry, i, options))
+  const names = credentialNames(options)
+  const sources = entries.map((entry, i) => buildSource(entry, i, names))
   const seen = new Set<string>()
   for (const { source: { name } } of sources) {
     if (seen.has(name)) throw new TypeError(`"sources" lists the source ${JSON.stringify(name)} twice`)

@@ -13,6 +13,11 @@ export const RESOLVER_DEFAULTS = Object.freeze({
 /** Every option name of {@link ResolverOptions}. */
 export const RESOLVER_OPTION_NAMES = optionNames<ResolverOptions>({ sources: true, cookieName: true, queryParameter: true })
 
+/** The cookie and query parameter the resolver reads: the options' names, else the defaults. */
+export function credentialNames(options: ResolverOptions): { readonly cookieName: string; readonly queryParameter: string } {
+  return { cookieName: options.cookieName ?? RESOLVER_DEFAULTS.cookieName, queryParameter: options.queryParameter ?? RESOLVER_DEFAULTS.queryParameter }
+}
+
 /** Validates the resolver's scalar options once; `sources` is checked entry by entry as it is built. */
 export function resolveResolverOptions(options: ResolverOptions): void {
   if (typeof options !== 'object' || options === null) throw optionTypeError('options', 'an object', options)
